@@ -87,3 +87,43 @@ def pytest_report_header(config):
     from django.db import connection
 
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The test set-up loads the catalog the way `make run` does.
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_catalog", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def catalog(db):
+    """The USMLE catalog; reloaded where a transactional test emptied the database."""
+    from django.core.management import call_command
+
+    from planner.models import Step
+
+    if not Step.objects.exists():
+        call_command("load_catalog", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return {step.code: step for step in Step.objects.all()}
+
+
+def make_plan(owner, *, start_date, steps, today=None, title="My USMLE plan", weekly_hours=(6, 6, 6, 6, 6, 6, 0)):
+    """A saved plan; steps maps a Step code to a target date, or to "passed"."""
+    from planner.models import Plan, Step
+    from planner.plans import Choice, StepChoice, save_plan
+
+    plan = Plan(owner=owner, title=title, start_date=start_date)
+    plan.weekly_hours = list(weekly_hours)
+    choices = []
+    for step in Step.objects.filter(plannable=True):
+        value = steps.get(step.code)
+        if value is None:
+            choices.append(StepChoice(step, Choice.SKIP))
+        elif value == "passed":
+            choices.append(StepChoice(step, Choice.PASSED))
+        else:
+            choices.append(StepChoice(step, Choice.PLAN, value))
+    return save_plan(plan, choices, today or start_date)
