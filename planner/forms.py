@@ -3,7 +3,17 @@ from datetime import timedelta
 from django import forms
 
 from planner import scheduling
-from planner.models import MAX_HOURS_PER_DAY, WEEKDAY_NAMES, Milestone, Plan, Step
+from planner.models import (
+    MAX_HOURS_PER_DAY,
+    THREE_DIGIT_MAX,
+    WEEKDAY_NAMES,
+    ContentArea,
+    Milestone,
+    Plan,
+    PracticeExam,
+    Step,
+    StudyLog,
+)
 from planner.plans import Choice, StepChoice
 from usmleprep.lib.dates import human
 
@@ -63,6 +73,15 @@ class PlanForm(forms.ModelForm):
                 initial=milestone.target_date if milestone else None,
                 help_text="The day you plan to sit the exam (or the day you passed it, if you like).",
             )
+            self.fields[self.score_field(step)] = forms.IntegerField(
+                label=f"{step.name} target score (optional)",
+                required=False,
+                min_value=1,
+                max_value=THREE_DIGIT_MAX,
+                initial=milestone.target_score if milestone else None,
+                help_text="The three-digit score you aim for in practice exams"
+                + (f"; {step.passing_score} is the minimum passing score." if step.passing_score else "."),
+            )
 
     @staticmethod
     def choice_field(step):
@@ -72,9 +91,16 @@ class PlanForm(forms.ModelForm):
     def date_field(step):
         return f"{step.code}_date"
 
+    @staticmethod
+    def score_field(step):
+        return f"{step.code}_target_score"
+
     def step_fields(self):
-        """(step, choice field, date field) for the template, in exam order."""
-        return [(step, self[self.choice_field(step)], self[self.date_field(step)]) for step in self.steps]
+        """(step, choice, date and target score fields) for the template, in exam order."""
+        return [
+            (step, self[self.choice_field(step)], self[self.date_field(step)], self[self.score_field(step)])
+            for step in self.steps
+        ]
 
     def hour_fields(self):
         return [self[name] for name in Plan.HOUR_FIELDS]
@@ -159,10 +185,187 @@ class PlanForm(forms.ModelForm):
 
     def step_choices(self):
         return [
-            StepChoice(step, self.cleaned_data[self.choice_field(step)], self.cleaned_data.get(self.date_field(step)))
+            StepChoice(
+                step,
+                self.cleaned_data[self.choice_field(step)],
+                self.cleaned_data.get(self.date_field(step)),
+                self.cleaned_data.get(self.score_field(step)),
+            )
             for step in self.steps
         ]
 
 
 def plannable_steps():
     return list(Step.objects.filter(plannable=True).prefetch_related("requires_passed").order_by("order"))
+
+
+class PlanMilestoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, milestone):
+        return milestone.step.name
+
+
+class SystemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, area):
+        return f"{area.step.name} · {area.name}"
+
+
+def not_in_future(day, today):
+    if day > today:
+        raise forms.ValidationError("This date is in the future. Log what you have already done.")
+    return day
+
+
+class StudyLogForm(forms.ModelForm):
+    class Meta:
+        model = StudyLog
+        fields = ["milestone", "studied_on", "minutes", "area", "note", "questions_attempted", "questions_correct"]
+        labels = {
+            "milestone": "Step",
+            "minutes": "Minutes studied",
+            "questions_attempted": "Questions attempted (optional)",
+            "questions_correct": "Questions correct (optional)",
+        }
+        help_texts = {"questions_attempted": "For a question-bank block."}
+        widgets = {"studied_on": DateInput()}
+
+    def __init__(self, *args, plan, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        milestones = plan.milestones.select_related("step").order_by("step__order")
+        self.fields["milestone"] = PlanMilestoneChoiceField(queryset=milestones, label="Step", empty_label=None)
+        self.fields["area"] = SystemChoiceField(
+            queryset=ContentArea.objects.filter(step__in=[m.step_id for m in milestones], kind=ContentArea.Kind.SYSTEM)
+            .select_related("step")
+            .order_by("step__order", "position"),
+            required=False,
+            label="System (optional)",
+        )
+        self.fields["studied_on"].initial = today
+
+    def clean_studied_on(self):
+        return not_in_future(self.cleaned_data["studied_on"], self.today)
+
+    def clean_note(self):
+        return " ".join(self.cleaned_data["note"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        attempted, correct = cleaned.get("questions_attempted"), cleaned.get("questions_correct")
+        if attempted is None and correct is not None and "questions_attempted" not in self.errors:
+            self.add_error("questions_attempted", "Enter how many questions you attempted.")
+        if attempted is not None and correct is None and "questions_correct" not in self.errors:
+            self.add_error("questions_correct", "Enter how many you got right (0 if none).")
+        if attempted is not None and correct is not None and correct > attempted:
+            self.add_error("questions_correct", f"You cannot get more right than you attempted ({attempted}).")
+        area, milestone = cleaned.get("area"), cleaned.get("milestone")
+        if area is not None and milestone is not None and area.step_id != milestone.step_id:
+            self.add_error("area", f"Choose a system of {milestone.step.name}.")
+        return cleaned
+
+
+class PracticeExamForm(forms.ModelForm):
+    class Meta:
+        model = PracticeExam
+        fields = ["milestone", "kind", "form_name", "taken_on", "score", "percent_correct"]
+        labels = {
+            "kind": "Practice exam",
+            "form_name": "Form (optional)",
+            "score": "Three-digit score",
+            "percent_correct": "Percent correct",
+        }
+        help_texts = {
+            "score": "The predicted score, 1 to 300, if the exam gives one.",
+            "percent_correct": "0 to 100. Give the score, the percent correct, or both.",
+        }
+        widgets = {"taken_on": DateInput()}
+
+    def __init__(self, *args, plan, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        milestones = plan.milestones.select_related("step").order_by("step__order")
+        self.fields["milestone"] = PlanMilestoneChoiceField(queryset=milestones, label="Step", empty_label=None)
+        self.fields["taken_on"].initial = today
+
+    def clean_taken_on(self):
+        return not_in_future(self.cleaned_data["taken_on"], self.today)
+
+    def clean_form_name(self):
+        return " ".join(self.cleaned_data["form_name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        no_errors = "score" not in self.errors and "percent_correct" not in self.errors
+        if no_errors and cleaned.get("score") is None and cleaned.get("percent_correct") is None:
+            self.add_error("score", "Enter the three-digit score, the percent correct, or both.")
+        return cleaned
+
+
+class ExamResultForm(forms.Form):
+    sat_on = forms.DateField(label="Date you sat the exam", widget=DateInput())
+    passed = forms.TypedChoiceField(
+        label="Result",
+        choices=[("yes", "Passed"), ("no", "Failed")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    score = forms.IntegerField(label="Three-digit score", required=False, min_value=1, max_value=THREE_DIGIT_MAX)
+    new_target_date = forms.DateField(
+        label="New exam date, for the retake",
+        required=False,
+        widget=DateInput(),
+        help_text="Only after a failed attempt. Your completed topics stay done.",
+    )
+
+    def __init__(self, *args, milestone, attempts_used, next_milestone, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestone, self.attempts_used, self.next_milestone, self.today = (
+            milestone,
+            attempts_used,
+            next_milestone,
+            today,
+        )
+        if not milestone.step.is_scored:
+            del self.fields["score"]
+
+    def clean_sat_on(self):
+        return not_in_future(self.cleaned_data["sat_on"], self.today)
+
+    def clean(self):
+        cleaned = super().clean()
+        step = self.milestone.step
+        if self.attempts_used >= step.attempt_limit:
+            raise forms.ValidationError(
+                f"USMLE allows at most {step.attempt_limit} attempts at {step.name}, counting every attempt, "
+                f"and you have recorded {self.attempts_used}. A further attempt cannot be recorded."
+            )
+        passed = cleaned.get("passed")
+        if step.is_scored and "score" in self.fields and cleaned.get("score") is None and "score" not in self.errors:
+            self.add_error("score", f"{step.name} reports a three-digit score: enter yours.")
+        if passed is False:
+            self._check_retake_date(cleaned.get("new_target_date"))
+        return cleaned
+
+    def _check_retake_date(self, new_date):
+        if new_date is None:
+            if "new_target_date" not in self.errors:
+                self.add_error("new_target_date", "Choose the date of your retake.")
+            return
+        if new_date <= self.today or (self.milestone.starts_on and new_date <= self.milestone.starts_on):
+            self.add_error("new_target_date", "Choose a retake date after today and after this Step's study began.")
+        elif self.next_milestone is not None and new_date >= self.next_milestone.target_date:
+            self.add_error(
+                "new_target_date",
+                f"The retake must come before {self.next_milestone.step.name} on "
+                f"{human(self.next_milestone.target_date)}. Move that date first in the plan.",
+            )
+        elif not scheduling.study_minutes(self.today, new_date, self.milestone.plan.weekly_hours):
+            self.add_error("new_target_date", "There is no study day before that date with your weekly hours.")
+
+    def cleaned_data_for_record(self):
+        data = self.cleaned_data
+        return {
+            "sat_on": data["sat_on"],
+            "passed": data["passed"],
+            "score": data.get("score"),
+            "new_target_date": None if data["passed"] else data["new_target_date"],
+        }

@@ -1,13 +1,14 @@
-"""Saving a study plan: the plan, its milestones and their scheduled topics, in one transaction."""
+"""Writing study plans: the plan, its milestones and their scheduled topics, each change in one transaction."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from planner import scheduling
-from planner.models import Milestone, PlanTopic, Step, Topic
+from planner.models import ExamResult, Milestone, PlanTopic, Step, Topic
 
 
 class Choice:
@@ -21,14 +22,33 @@ class StepChoice:
     step: Step
     choice: str
     target_date: date | None = None
+    target_score: int | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    plan_topic: PlanTopic
+    starts_on: date
+    due_on: date
+    minutes: int
+
+    @property
+    def changes_dates(self):
+        return (self.starts_on, self.due_on) != (self.plan_topic.starts_on, self.plan_topic.due_on)
 
 
 def step_weight_totals():
     return dict(Topic.objects.values("step").annotate(total=Sum("yield_weight")).values_list("step", "total"))
 
 
-def _window(milestone, today):
-    return max(milestone.starts_on, today), milestone.starts_on, milestone.target_date
+def _lay_out(milestone, loads, weekly_hours, today):
+    return scheduling.lay_out(
+        loads,
+        first_day=max(milestone.starts_on, today),
+        window_start=milestone.starts_on,
+        exam_day=milestone.target_date,
+        weekly_hours=weekly_hours,
+    )
 
 
 @transaction.atomic
@@ -39,7 +59,7 @@ def save_plan(plan, choices, today):
     change, only its unfinished topics move, laid out again from today; completed topics keep
     their dates and their completion.
     """
-    hours_changed = plan.pk is not None and plan.weekly_hours != plan.__class__.objects.get(pk=plan.pk).weekly_hours
+    hours_changed = plan.pk is not None and plan.weekly_hours != type(plan).objects.get(pk=plan.pk).weekly_hours
     plan.save()
     existing = {milestone.step_id: milestone for milestone in plan.milestones.all()}
 
@@ -56,6 +76,7 @@ def save_plan(plan, choices, today):
             to_create.append(milestone)
         else:
             to_update.append(milestone)
+        milestone.target_score = item.target_score
         if item.choice == Choice.PASSED:
             milestone.status = Milestone.Status.PASSED
             milestone.target_date = item.target_date
@@ -68,23 +89,23 @@ def save_plan(plan, choices, today):
         milestone.starts_on = window_start
         window_start = item.target_date
         if milestone.pk is None or moved or hours_changed:
-            milestone.scheduled_on = today
             to_schedule.append(milestone)
 
     Milestone.objects.bulk_create(to_create)
     totals = step_weight_totals() if to_schedule else {}
     fresh = [m for m in to_schedule if m in to_create]
-    moved = [m for m in to_schedule if m not in to_create]
     _schedule_new(fresh, plan.weekly_hours, totals, today)
-    _reschedule_unfinished(moved, plan.weekly_hours, totals, today)
+    moves = unfinished_moves([m for m in to_schedule if m not in to_create], plan.weekly_hours, totals, today)
+    _apply_moves(moves)
     Milestone.objects.bulk_update(
         to_update + fresh,
-        ["status", "target_date", "starts_on", "scheduled_on", "minutes_needed", "minutes_available"],
+        ["status", "target_date", "starts_on", "scheduled_on", "minutes_needed", "minutes_available", "target_score"],
     )
     return plan
 
 
-def _apply(milestone, schedule):
+def _record_schedule(milestone, schedule, today):
+    milestone.scheduled_on = today
     milestone.minutes_needed = schedule.minutes_needed
     milestone.minutes_available = schedule.minutes_available
 
@@ -98,18 +119,14 @@ def _schedule_new(milestones, weekly_hours, totals, today):
 
     rows = []
     for milestone in milestones:
-        topics = topics_by_step.get(milestone.step_id, [])
         loads = [
             scheduling.TopicLoad(
                 topic, scheduling.topic_minutes(milestone.step.study_hours, topic.yield_weight, totals[topic.step_id])
             )
-            for topic in topics
+            for topic in topics_by_step.get(milestone.step_id, [])
         ]
-        first_day, window_start, exam_day = _window(milestone, today)
-        schedule = scheduling.lay_out(
-            loads, first_day=first_day, window_start=window_start, exam_day=exam_day, weekly_hours=weekly_hours
-        )
-        _apply(milestone, schedule)
+        schedule = _lay_out(milestone, loads, weekly_hours, today)
+        _record_schedule(milestone, schedule, today)
         rows += [
             PlanTopic(
                 milestone=milestone,
@@ -124,9 +141,11 @@ def _schedule_new(milestones, weekly_hours, totals, today):
     PlanTopic.objects.bulk_create(rows)
 
 
-def _reschedule_unfinished(milestones, weekly_hours, totals, today):
+def unfinished_moves(milestones, weekly_hours, totals, today):
+    """Where each milestone's unfinished topics go when laid out again from today. Writes nothing
+    but the milestones' in-memory schedule figures."""
     if not milestones:
-        return
+        return []
     unfinished = {}
     for plan_topic in (
         PlanTopic.objects.remaining()
@@ -136,9 +155,8 @@ def _reschedule_unfinished(milestones, weekly_hours, totals, today):
     ):
         unfinished.setdefault(plan_topic.milestone_id, []).append(plan_topic)
 
-    changed = []
+    moves = []
     for milestone in milestones:
-        plan_topics = unfinished.get(milestone.pk, [])
         loads = [
             scheduling.TopicLoad(
                 plan_topic,
@@ -146,14 +164,67 @@ def _reschedule_unfinished(milestones, weekly_hours, totals, today):
                     milestone.step.study_hours, plan_topic.topic.yield_weight, totals[plan_topic.topic.step_id]
                 ),
             )
-            for plan_topic in plan_topics
+            for plan_topic in unfinished.get(milestone.pk, [])
         ]
-        first_day, window_start, exam_day = _window(milestone, today)
-        schedule = scheduling.lay_out(
-            loads, first_day=first_day, window_start=window_start, exam_day=exam_day, weekly_hours=weekly_hours
-        )
-        _apply(milestone, schedule)
-        for slot in schedule.slots:
-            slot.key.starts_on, slot.key.due_on, slot.key.planned_minutes = slot.starts_on, slot.due_on, slot.minutes
-            changed.append(slot.key)
-    PlanTopic.objects.bulk_update(changed, ["starts_on", "due_on", "planned_minutes"], batch_size=500)
+        schedule = _lay_out(milestone, loads, weekly_hours, today)
+        _record_schedule(milestone, schedule, today)
+        moves += [Move(slot.key, slot.starts_on, slot.due_on, slot.minutes) for slot in schedule.slots]
+    return moves
+
+
+def _apply_moves(moves):
+    for move in moves:
+        move.plan_topic.starts_on, move.plan_topic.due_on = move.starts_on, move.due_on
+        move.plan_topic.planned_minutes = move.minutes
+    PlanTopic.objects.bulk_update(
+        [move.plan_topic for move in moves], ["starts_on", "due_on", "planned_minutes"], batch_size=500
+    )
+
+
+def catch_up_moves(milestone, today):
+    """The catch-up preview: the unfinished topics laid out again from today to the exam."""
+    return unfinished_moves([milestone], milestone.plan.weekly_hours, step_weight_totals(), today)
+
+
+@transaction.atomic
+def catch_up(milestone, today):
+    moves = catch_up_moves(milestone, today)
+    _apply_moves(moves)
+    milestone.save(update_fields=["scheduled_on", "minutes_needed", "minutes_available"])
+    return moves
+
+
+def attempts_used(owner, step):
+    return ExamResult.objects.filter(milestone__plan__owner=owner, milestone__step=step).count()
+
+
+@transaction.atomic
+def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
+    """Record an exam attempt. A pass closes the milestone; a fail sets the retake date and lays the
+    unfinished topics out again before it, keeping everything already completed."""
+    result = ExamResult.objects.create(
+        milestone=milestone,
+        attempt=attempts_used(milestone.plan.owner, milestone.step) + 1,
+        sat_on=sat_on,
+        passed=passed,
+        score=score,
+    )
+    if passed:
+        milestone.status = Milestone.Status.PASSED
+        milestone.save(update_fields=["status"])
+        return result
+    milestone.status = Milestone.Status.FAILED
+    milestone.target_date = new_target_date
+    milestone.save(update_fields=["status", "target_date"])
+    _apply_moves(unfinished_moves([milestone], milestone.plan.weekly_hours, step_weight_totals(), today))
+    milestone.save(update_fields=["scheduled_on", "minutes_needed", "minutes_available"])
+    return result
+
+
+def set_topic_done(plan_topic, done):
+    """Mark a topic done or not done. Idempotent: a second identical request changes nothing, so two
+    tabs or a double click never count twice, and the first completion time is kept."""
+    rows = PlanTopic.objects.filter(pk=plan_topic.pk, completed_at__isnull=done)
+    rows.update(completed_at=timezone.now() if done else None)
+    plan_topic.refresh_from_db(fields=["completed_at"])
+    return plan_topic

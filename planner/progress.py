@@ -1,7 +1,112 @@
-"""Progress against each milestone: plain functions over plain values."""
+"""Progress against each milestone: plain functions over plain values.
 
+Progress is weighed by yield: a high-yield topic done counts for more than a low-yield one.
+The schedule is the yardstick: a topic is expected done once its due day has passed. Because
+(re)scheduling lays unfinished topics out from that day on, nothing is expected before the plan
+was made or last changed, so a new plan starts on track.
+"""
+
+import math
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import groupby
+
+from django.utils import timezone
+
+PACE_DAYS = 14
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class TopicState:
+    weight: float
+    due_on: date
+    minutes: int = 0
+    completed_on: date | None = None
+
+    @property
+    def is_done(self):
+        return self.completed_on is not None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Ahead, on track or behind the schedule, and by how many days."""
+
+    days: int  # positive: ahead; negative: behind
+
+    @property
+    def label(self):
+        if self.days > 0:
+            return f"Ahead by {self.days} day{'s' if self.days != 1 else ''}"
+        if self.days < 0:
+            return f"Behind by {-self.days} day{'s' if self.days != -1 else ''}"
+        return "On track"
+
+    @property
+    def kind(self):
+        return "ahead" if self.days > 0 else "behind" if self.days < 0 else "on-track"
+
+
+def done_weight(topics):
+    return sum(t.weight for t in topics if t.is_done)
+
+
+def expected_weight(topics, today):
+    return sum(t.weight for t in topics if t.due_on < today)
+
+
+def standing(topics, today):
+    """How many days the work done is ahead of, or behind, the schedule.
+
+    Behind: the schedule had this much done on the due day of the first topic beyond it.
+    Ahead: the schedule reaches this much the day after the due day of the topic that gets there.
+    """
+    done, expected = done_weight(topics), expected_weight(topics, today)
+    if abs(done - expected) < EPSILON:
+        return Standing(0)
+    cumulative = 0.0
+    for topic in sorted(topics, key=lambda t: t.due_on):
+        cumulative += topic.weight
+        if done < expected and cumulative > done + EPSILON:
+            return Standing(-(today - topic.due_on).days)
+        if done > expected and cumulative >= done - EPSILON:
+            return Standing(max(0, (topic.due_on + timedelta(days=1) - today).days))
+    return Standing(0)
+
+
+def pace_window_start(today, baseline):
+    """The last 14 days, or fewer when the plan was made or changed more recently."""
+    return max(today - timedelta(days=PACE_DAYS), baseline or today - timedelta(days=PACE_DAYS))
+
+
+def projected_finish(topics, today, baseline):
+    """When the remaining topics would be done at the pace of the last 14 days; None without pace."""
+    remaining = sum(t.weight for t in topics if not t.is_done)
+    if remaining < EPSILON:
+        return today
+    since = pace_window_start(today, baseline)
+    days = max(1, (today - since).days)
+    recent = sum(t.weight for t in topics if t.is_done and since <= t.completed_on <= today)
+    if recent < EPSILON:
+        return None
+    return today + timedelta(days=math.ceil(remaining * days / recent))
+
+
+@dataclass(frozen=True)
+class Need:
+    topics_per_week: float
+    hours_per_week: float
+
+
+def needed_per_week(topics, today, finish_by):
+    """Topics and hours a week still needed to finish by finish_by (the start of the review stretch)."""
+    remaining = [t for t in topics if not t.is_done]
+    weeks = max((finish_by - today).days, 1) / 7
+    return Need(
+        topics_per_week=round(len(remaining) / weeks, 1),
+        hours_per_week=round(sum(t.minutes for t in remaining) / 60 / weeks, 1),
+    )
 
 
 @dataclass
@@ -13,12 +118,21 @@ class SystemGroup:
 @dataclass
 class MilestoneProgress:
     milestone: object
-    days_left: int | None
+    today: date
+    states: list[TopicState] = field(default_factory=list)
     groups: list[SystemGroup] = field(default_factory=list)
-    total: int = 0
-    done: int = 0
-    weight_total: float = 0.0
-    weight_done: float = 0.0
+
+    @property
+    def days_left(self):
+        return self.milestone.days_left(self.today)
+
+    @property
+    def total(self):
+        return len(self.states)
+
+    @property
+    def done(self):
+        return sum(1 for t in self.states if t.is_done)
 
     @property
     def percent_by_count(self):
@@ -26,22 +140,46 @@ class MilestoneProgress:
 
     @property
     def percent_by_weight(self):
-        return round(100 * self.weight_done / self.weight_total) if self.weight_total else 0
+        total = sum(t.weight for t in self.states)
+        return round(100 * done_weight(self.states) / total) if total else 0
+
+    @property
+    def percent_expected(self):
+        total = sum(t.weight for t in self.states)
+        return round(100 * expected_weight(self.states, self.today) / total) if total else 0
+
+    @property
+    def standing(self):
+        return standing(self.states, self.today)
+
+    @property
+    def projected_finish(self):
+        return projected_finish(self.states, self.today, self.milestone.scheduled_on)
+
+    @property
+    def need(self):
+        finish_by = self.milestone.review_starts_on or self.milestone.target_date
+        return needed_per_week(self.states, self.today, finish_by)
+
+    @property
+    def is_active(self):
+        return self.milestone.status != "passed"
+
+
+def state_of(plan_topic):
+    completed_on = timezone.localdate(plan_topic.completed_at) if plan_topic.completed_at else None
+    return TopicState(plan_topic.topic.yield_weight, plan_topic.due_on, plan_topic.planned_minutes, completed_on)
 
 
 def timeline(milestones, plan_topics, today):
-    """Each milestone with its topics grouped by system, in the order plan_topics come (by milestone)."""
-    by_milestone = {m.pk: MilestoneProgress(m, m.days_left(today)) for m in milestones}
+    """Each milestone with its progress and its topics grouped by system.
+
+    plan_topics come ordered by milestone, then in the order the groups should show.
+    """
+    by_milestone = {m.pk: MilestoneProgress(m, today) for m in milestones}
     for milestone_id, rows in groupby(plan_topics, key=lambda pt: pt.milestone_id):
         entry = by_milestone[milestone_id]
         rows = list(rows)
-        for area, area_rows in groupby(rows, key=lambda pt: pt.topic.area):
-            entry.groups.append(SystemGroup(area, list(area_rows)))
-        for plan_topic in rows:
-            weight = plan_topic.topic.yield_weight
-            entry.total += 1
-            entry.weight_total += weight
-            if plan_topic.completed_at is not None:
-                entry.done += 1
-                entry.weight_done += weight
+        entry.states = [state_of(pt) for pt in rows]
+        entry.groups = [SystemGroup(area, list(group)) for area, group in groupby(rows, key=lambda pt: pt.topic.area)]
     return list(by_milestone.values())

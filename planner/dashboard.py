@@ -1,0 +1,145 @@
+"""What the dashboard shows for one plan, computed with a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import accumulate
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from planner import charts, progress
+from planner.models import Milestone, PlanTopic, PracticeExam, StudyLog
+from usmleprep.lib.dates import monday_of
+
+# Fewer questions than this in a system say too little about it to call it weak.
+MIN_QUESTIONS_FOR_WEAKNESS = 20
+HIGH_YIELD_SHOWN = 10
+WEAK_AREAS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class WeakArea:
+    name: str
+    step_name: str
+    attempted: int
+    correct: int
+
+    @property
+    def percent(self):
+        return round(100 * self.correct / self.attempted)
+
+
+def weak_areas(plan):
+    rows = (
+        StudyLog.objects.filter(plan=plan, area__isnull=False, questions_attempted__isnull=False)
+        .values("area__name", "area__step__name")
+        .annotate(attempted=Sum("questions_attempted"), correct=Sum("questions_correct"))
+        .filter(attempted__gte=MIN_QUESTIONS_FOR_WEAKNESS)
+        .order_by()
+    )
+    areas = [WeakArea(r["area__name"], r["area__step__name"], r["attempted"], r["correct"]) for r in rows]
+    return sorted(areas, key=lambda a: (a.correct / a.attempted, -a.attempted))[:WEAK_AREAS_SHOWN]
+
+
+def streak(study_days, today):
+    """Consecutive days of study ending today, or yesterday when today has nothing logged yet."""
+    day = today if today in study_days else today - timedelta(days=1)
+    count = 0
+    while day in study_days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def burn_up_chart(plan, entries, today):
+    states = [state for entry in entries for state in entry.states]
+    total = sum(s.weight for s in states)
+    dated = [e.milestone.target_date for e in entries if e.milestone.target_date]
+    if not total or not dated:
+        return None
+    first, last = plan.start_date, max(dated)
+
+    def cumulative(pairs):
+        pairs = sorted(pairs)
+        days = [day for day, _ in pairs]
+        sums = list(accumulate(weight for _, weight in pairs))
+        return [(first, 0)] + [(day, round(100 * s / total)) for day, s in zip(days, sums, strict=True)]
+
+    planned = cumulative((s.due_on, s.weight) for s in states)
+    done = cumulative((max(s.completed_on, first), s.weight) for s in states if s.is_done)
+    done.append((min(today, last), done[-1][1]))
+    return charts.burn_up(planned, done, first, last)
+
+
+def score_charts(plan, milestones, exams):
+    result = []
+    for milestone in milestones:
+        points = [(e.taken_on, e.score) for e in exams if e.milestone_id == milestone.pk and e.score]
+        if not points:
+            continue
+        first = min(plan.start_date, points[0][0])
+        last = max(milestone.target_date or points[-1][0], points[-1][0])
+        chart = charts.scores(
+            points,
+            first,
+            last,
+            passing=milestone.step.passing_score,
+            target=milestone.target_score,
+            step_name=milestone.step.name,
+        )
+        result.append((milestone, chart))
+    return result
+
+
+def build(plan, today):
+    milestones = list(plan.milestones.select_related("step"))
+    plan_topics = list(PlanTopic.objects.for_plan_page(plan))
+    entries = progress.timeline(milestones, plan_topics, today)
+    active = [e for e in entries if e.milestone.status != Milestone.Status.PASSED]
+    active_ids = {e.milestone.pk for e in active}
+
+    monday = monday_of(today)
+    sunday = monday + timedelta(days=6)
+    this_week = sorted(
+        (pt for pt in plan_topics if pt.milestone_id in active_ids and pt.starts_on <= sunday and pt.due_on >= monday),
+        key=lambda pt: (pt.due_on, pt.position),
+    )
+    # Yield weights compare only within one Step: the high-yield list is for the next exam.
+    next_exam = min(active, key=lambda e: e.milestone.target_date, default=None)
+    high_yield = sorted(
+        (pt for pt in plan_topics if next_exam and pt.milestone_id == next_exam.milestone.pk and not pt.completed_at),
+        key=lambda pt: (-pt.topic.yield_weight, pt.due_on),
+    )[:HIGH_YIELD_SHOWN]
+
+    logged_days = set(
+        StudyLog.objects.filter(plan=plan, studied_on__gt=today - timedelta(days=400), studied_on__lte=today)
+        .values_list("studied_on", flat=True)
+        .distinct()
+    )
+    completion_days = {timezone.localdate(pt.completed_at) for pt in plan_topics if pt.completed_at}
+    minutes_this_week = (
+        StudyLog.objects.filter(plan=plan, studied_on__gte=monday, studied_on__lte=today).aggregate(
+            total=Sum("minutes")
+        )["total"]
+        or 0
+    )
+    exams = list(PracticeExam.objects.filter(plan=plan).order_by("taken_on", "created_at"))
+    milestone_by_id = {m.pk: m for m in milestones}
+
+    return {
+        "plan": plan,
+        "entries": entries,
+        "active": active,
+        "this_week": this_week,
+        "week_start": monday,
+        "next_exam": next_exam,
+        "high_yield": high_yield,
+        "weak_areas": weak_areas(plan),
+        "min_questions": MIN_QUESTIONS_FOR_WEAKNESS,
+        "streak": streak(logged_days | completion_days, today),
+        "hours_this_week": round(minutes_this_week / 60, 1),
+        "hours_planned_this_week": sum(plan.weekly_hours),
+        "exams": [(exam, milestone_by_id[exam.milestone_id]) for exam in exams],
+        "burn_up": burn_up_chart(plan, active or entries, today),
+        "score_charts": score_charts(plan, milestones, exams),
+    }
