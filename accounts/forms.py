@@ -25,10 +25,7 @@ class SignUpForm(BaseUserCreationForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Tell us your name.")
-        return name
+        return " ".join(self.cleaned_data["name"].split())
 
     def clean_email(self):
         email = throttle.normalise_email(self.cleaned_data["email"])
@@ -81,10 +78,7 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"background": "Helps the app show the right pass rates and requirements."}
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Tell us your name.")
-        return name
+        return " ".join(self.cleaned_data["name"].split())
 
     def clean_email(self):
         email = throttle.normalise_email(self.cleaned_data["email"])

@@ -98,10 +98,15 @@ def build(plan, today):
     active = [e for e in entries if e.milestone.status != Milestone.Status.PASSED]
     active_ids = {e.milestone.pk for e in active}
 
+    # "This week" runs from this Monday to a week from today, so a Sunday still shows what comes next.
     monday = monday_of(today)
-    sunday = monday + timedelta(days=6)
+    week_end = today + timedelta(days=6)
     this_week = sorted(
-        (pt for pt in plan_topics if pt.milestone_id in active_ids and pt.starts_on <= sunday and pt.due_on >= monday),
+        (
+            pt
+            for pt in plan_topics
+            if pt.milestone_id in active_ids and pt.starts_on <= week_end and pt.due_on >= monday
+        ),
         key=lambda pt: (pt.due_on, pt.position),
     )
     # Yield weights compare only within one Step: the high-yield list is for the next exam.
@@ -131,7 +136,7 @@ def build(plan, today):
         "entries": entries,
         "active": active,
         "this_week": this_week,
-        "week_start": monday,
+        "week_end": week_end,
         "next_exam": next_exam,
         "high_yield": high_yield,
         "weak_areas": weak_areas(plan),

@@ -54,9 +54,6 @@ class PlanForm(forms.ModelForm):
         self.steps = steps
         self.today = today
         self.milestones = {m.step_id: m for m in self.instance.milestones.all()} if self.instance.pk else {}
-        if not self.instance.pk:
-            self.initial.setdefault("start_date", today)
-            self.initial.setdefault("title", "My USMLE plan")
         for step in steps:
             milestone = self.milestones.get(step.pk)
             if milestone is None:
@@ -106,10 +103,7 @@ class PlanForm(forms.ModelForm):
         return [self[name] for name in Plan.HOUR_FIELDS]
 
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
-        if not title:
-            raise forms.ValidationError("Give the plan a title.")
-        return title
+        return " ".join(self.cleaned_data["title"].split())
 
     def clean_start_date(self):
         start_date = self.cleaned_data["start_date"]

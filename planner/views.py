@@ -43,7 +43,7 @@ def plan_list(request):
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
     today = timezone.localdate()
-    plan = Plan(owner=request.user)
+    plan = Plan(owner=request.user, title="My USMLE plan", start_date=today)
     form = PlanForm(request.POST or None, instance=plan, steps=plannable_steps(), today=today)
     if form.is_valid():
         plans.save_plan(form.save(commit=False), form.step_choices(), today)

@@ -1,36 +1,51 @@
 // Ticks a topic done or not done without reloading the page. Without JavaScript the same
-// form posts and the server redirects back, so this is only a nicety.
+// button posts its form and the server redirects back, so this is only a nicety.
+function updateTopic(action, done) {
+  document.querySelectorAll("button.topic-toggle").forEach((button) => {
+    if (button.formAction !== action) return;
+    button.value = done ? "0" : "1";
+    button.setAttribute("aria-pressed", String(done));
+    const row = button.closest("[data-topic-row]");
+    if (row) row.classList.toggle(row.tagName === "TR" ? "table-success" : "list-group-item-success", done);
+  });
+}
+
+function updateProgress(data) {
+  document.querySelectorAll(`[data-progress="${data.milestone}"]`).forEach((el) => {
+    el.textContent = data.summary;
+  });
+  document.querySelectorAll(`[data-standing="${data.milestone}"]`).forEach((el) => {
+    el.textContent = data.standing;
+  });
+  document.querySelectorAll(`[data-progress-bar="${data.milestone}"] [data-progress-fill]`).forEach((el) => {
+    el.setAttribute("width", data.percent);
+  });
+}
+
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-topic-toggle]");
-  if (!form) return;
+  const button = event.submitter;
+  if (!form || !button || !button.classList.contains("topic-toggle") || button.dataset.plain) return;
   event.preventDefault();
-  const button = form.querySelector("button[name=done]");
-  const body = new FormData(form);
-  body.set("done", button.value);
+  const action = button.formAction;
   button.disabled = true;
   try {
-    const response = await fetch(form.action, {
+    const response = await fetch(action, {
       method: "POST",
-      body,
+      body: new FormData(form, button),
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const data = await response.json();
-    document.querySelectorAll(`form[action="${form.getAttribute("action")}"] button[name=done]`).forEach((other) => {
-      other.value = data.done ? "0" : "1";
-      other.setAttribute("aria-pressed", String(data.done));
-      const row = other.closest("[data-topic-row]");
-      if (row) row.classList.toggle(row.tagName === "TR" ? "table-success" : "list-group-item-success", data.done);
-    });
-    document.querySelectorAll(`[data-progress="${data.milestone}"]`).forEach((el) => { el.textContent = data.summary; });
-    document.querySelectorAll(`[data-standing="${data.milestone}"]`).forEach((el) => { el.textContent = data.standing; });
-    document.querySelectorAll(`[data-progress-bar="${data.milestone}"] [data-progress-fill]`).forEach((el) => {
-      el.setAttribute("width", data.percent);
-    });
-  } catch (error) {
-    form.submit();
-  } finally {
+    updateTopic(action, data.done);
+    updateProgress(data);
+  } catch {
+    // Fall back to the plain form post, which reloads the page with the server's answer.
     button.disabled = false;
+    button.dataset.plain = "true";
+    form.requestSubmit(button);
+    return;
   }
+  button.disabled = false;
 });
