@@ -71,13 +71,13 @@ def burn_up_chart(plan, entries, today):
     return charts.burn_up(planned, done, first, last)
 
 
-def score_charts(plan, milestones, exams):
+def score_charts(milestones, exams):
     result = []
     for milestone in milestones:
         points = [(e.taken_on, e.score) for e in exams if e.milestone_id == milestone.pk and e.score]
         if not points:
             continue
-        first = min(plan.start_date, points[0][0])
+        first = points[0][0] - timedelta(days=7)
         last = max(milestone.target_date or points[-1][0], points[-1][0])
         chart = charts.scores(
             points,
@@ -146,5 +146,5 @@ def build(plan, today):
         "hours_planned_this_week": sum(plan.weekly_hours),
         "exams": [(exam, milestone_by_id[exam.milestone_id]) for exam in exams],
         "burn_up": burn_up_chart(plan, active or entries, today),
-        "score_charts": score_charts(plan, milestones, exams),
+        "score_charts": score_charts(milestones, exams),
     }

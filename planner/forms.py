@@ -209,7 +209,22 @@ def not_in_future(day, today):
     return day
 
 
-class StudyLogForm(forms.ModelForm):
+class PlanRecordForm(forms.ModelForm):
+    """Something done for one of the plan's Steps, on a day that has already come."""
+
+    date_field = None
+
+    def __init__(self, *args, plan, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.milestones = plan.milestones.select_related("step").order_by("step__order")
+        self.fields["milestone"] = PlanMilestoneChoiceField(queryset=self.milestones, label="Step", empty_label=None)
+        self.fields[self.date_field].initial = today
+
+
+class StudyLogForm(PlanRecordForm):
+    date_field = "studied_on"
+
     class Meta:
         model = StudyLog
         fields = ["milestone", "studied_on", "minutes", "area", "note", "questions_attempted", "questions_correct"]
@@ -222,19 +237,15 @@ class StudyLogForm(forms.ModelForm):
         help_texts = {"questions_attempted": "For a question-bank block."}
         widgets = {"studied_on": DateInput()}
 
-    def __init__(self, *args, plan, today, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
-        milestones = plan.milestones.select_related("step").order_by("step__order")
-        self.fields["milestone"] = PlanMilestoneChoiceField(queryset=milestones, label="Step", empty_label=None)
         self.fields["area"] = SystemChoiceField(
-            queryset=ContentArea.objects.filter(step__in=[m.step_id for m in milestones], kind=ContentArea.Kind.SYSTEM)
+            queryset=ContentArea.objects.filter(step__in=self.milestones.values("step"), kind=ContentArea.Kind.SYSTEM)
             .select_related("step")
             .order_by("step__order", "position"),
             required=False,
             label="System (optional)",
         )
-        self.fields["studied_on"].initial = today
 
     def clean_studied_on(self):
         return not_in_future(self.cleaned_data["studied_on"], self.today)
@@ -257,7 +268,9 @@ class StudyLogForm(forms.ModelForm):
         return cleaned
 
 
-class PracticeExamForm(forms.ModelForm):
+class PracticeExamForm(PlanRecordForm):
+    date_field = "taken_on"
+
     class Meta:
         model = PracticeExam
         fields = ["milestone", "kind", "form_name", "taken_on", "score", "percent_correct"]
@@ -272,13 +285,6 @@ class PracticeExamForm(forms.ModelForm):
             "percent_correct": "0 to 100. Give the score, the percent correct, or both.",
         }
         widgets = {"taken_on": DateInput()}
-
-    def __init__(self, *args, plan, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        milestones = plan.milestones.select_related("step").order_by("step__order")
-        self.fields["milestone"] = PlanMilestoneChoiceField(queryset=milestones, label="Step", empty_label=None)
-        self.fields["taken_on"].initial = today
 
     def clean_taken_on(self):
         return not_in_future(self.cleaned_data["taken_on"], self.today)

@@ -158,7 +158,9 @@ class MilestoneProgress:
 
     @property
     def need(self):
-        finish_by = self.milestone.review_starts_on or self.milestone.target_date
+        # Aim for the start of the review stretch; once that has passed, for the exam itself.
+        review = self.milestone.review_starts_on
+        finish_by = review if review and review > self.today else self.milestone.target_date
         return needed_per_week(self.states, self.today, finish_by)
 
     @property

@@ -77,7 +77,7 @@ def test_projection_counts_only_the_days_since_a_recent_baseline():
 
 def test_no_recent_progress_gives_no_projection():
     topics = topics_due_daily(5, first_due=day(-3))
-    topics = [done(topics[0], day(-30))] + topics[1:]
+    topics = [done(topics[0], day(-30)), *topics[1:]]
 
     assert projected_finish(topics, TODAY, baseline=day(-60)) is None
 
