@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint install clean
 
@@ -14,14 +15,19 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(INSTALLED)
+# axe-core, for the accessibility checks, comes pinned from the npm registry.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will not run (CI=true makes that a failure)"; fi
+
+install: $(INSTALLED) $(AXE)
 
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)
