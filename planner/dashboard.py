@@ -1,7 +1,7 @@
 """What the dashboard shows for one plan, computed with a fixed number of queries."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from itertools import accumulate
 
 from django.db.models import Sum
@@ -91,10 +91,50 @@ def score_charts(milestones, exams):
     return result
 
 
+@dataclass(frozen=True)
+class TopicRow:
+    """The columns of a scheduled topic the dashboard uses: plain values, no model objects to build."""
+
+    pk: int
+    milestone_id: int
+    weight: float
+    starts_on: date
+    due_on: date
+    minutes: int
+    completed_at: datetime | None
+    position: int
+    name: str
+    area_name: str
+
+    @property
+    def state(self):
+        completed_on = timezone.localdate(self.completed_at) if self.completed_at else None
+        return progress.TopicState(self.weight, self.due_on, self.minutes, completed_on)
+
+
 def build(plan, today):
     milestones = list(plan.milestones.select_related("step"))
-    plan_topics = list(PlanTopic.objects.for_plan_page(plan))
-    entries = progress.timeline(milestones, plan_topics, today)
+    rows = [
+        TopicRow(*values)
+        for values in PlanTopic.objects.filter(milestone__plan=plan)
+        .order_by("milestone", "position")
+        .values_list(
+            "pk",
+            "milestone",
+            "topic__yield_weight",
+            "starts_on",
+            "due_on",
+            "planned_minutes",
+            "completed_at",
+            "position",
+            "topic__name",
+            "topic__area__name",
+        )
+    ]
+    entries = [
+        progress.MilestoneProgress(m, today, [row.state for row in rows if row.milestone_id == m.pk])
+        for m in milestones
+    ]
     active = [e for e in entries if e.milestone.status != Milestone.Status.PASSED]
     active_ids = {e.milestone.pk for e in active}
 
@@ -102,26 +142,23 @@ def build(plan, today):
     monday = monday_of(today)
     week_end = today + timedelta(days=6)
     this_week = sorted(
-        (
-            pt
-            for pt in plan_topics
-            if pt.milestone_id in active_ids and pt.starts_on <= week_end and pt.due_on >= monday
-        ),
-        key=lambda pt: (pt.due_on, pt.position),
+        (r for r in rows if r.milestone_id in active_ids and r.starts_on <= week_end and r.due_on >= monday),
+        key=lambda r: (r.due_on, r.position),
     )
     # Yield weights compare only within one Step: the high-yield list is for the next exam.
     next_exam = min(active, key=lambda e: e.milestone.target_date, default=None)
     high_yield = sorted(
-        (pt for pt in plan_topics if next_exam and pt.milestone_id == next_exam.milestone.pk and not pt.completed_at),
-        key=lambda pt: (-pt.topic.yield_weight, pt.due_on),
+        (r for r in rows if next_exam and r.milestone_id == next_exam.milestone.pk and not r.completed_at),
+        key=lambda r: (-r.weight, r.due_on),
     )[:HIGH_YIELD_SHOWN]
 
     logged_days = set(
         StudyLog.objects.filter(plan=plan, studied_on__gt=today - timedelta(days=400), studied_on__lte=today)
+        .order_by()
         .values_list("studied_on", flat=True)
         .distinct()
     )
-    completion_days = {timezone.localdate(pt.completed_at) for pt in plan_topics if pt.completed_at}
+    completion_days = {timezone.localdate(r.completed_at) for r in rows if r.completed_at}
     minutes_this_week = (
         StudyLog.objects.filter(plan=plan, studied_on__gte=monday, studied_on__lte=today).aggregate(
             total=Sum("minutes")

@@ -219,7 +219,8 @@ class PlanRecordForm(forms.ModelForm):
         self.today = today
         self.milestones = plan.milestones.select_related("step").order_by("step__order")
         self.fields["milestone"] = PlanMilestoneChoiceField(queryset=self.milestones, label="Step", empty_label=None)
-        self.fields[self.date_field].initial = today
+        if self.initial.get(self.date_field) is None:
+            self.initial[self.date_field] = today
 
 
 class StudyLogForm(PlanRecordForm):

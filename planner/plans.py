@@ -31,10 +31,11 @@ class Move:
     starts_on: date
     due_on: date
     minutes: int
+    was: tuple[date, date]  # (starts_on, due_on) before the move
 
     @property
     def changes_dates(self):
-        return (self.starts_on, self.due_on) != (self.plan_topic.starts_on, self.plan_topic.due_on)
+        return (self.starts_on, self.due_on) != self.was
 
 
 def step_weight_totals():
@@ -168,7 +169,10 @@ def unfinished_moves(milestones, weekly_hours, totals, today):
         ]
         schedule = _lay_out(milestone, loads, weekly_hours, today)
         _record_schedule(milestone, schedule, today)
-        moves += [Move(slot.key, slot.starts_on, slot.due_on, slot.minutes) for slot in schedule.slots]
+        moves += [
+            Move(slot.key, slot.starts_on, slot.due_on, slot.minutes, (slot.key.starts_on, slot.key.due_on))
+            for slot in schedule.slots
+        ]
     return moves
 
 
@@ -215,9 +219,17 @@ def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
         return result
     milestone.status = Milestone.Status.FAILED
     milestone.target_date = new_target_date
-    milestone.save(update_fields=["status", "target_date"])
-    _apply_moves(unfinished_moves([milestone], milestone.plan.weekly_hours, step_weight_totals(), today))
-    milestone.save(update_fields=["scheduled_on", "minutes_needed", "minutes_available"])
+    to_schedule = [milestone]
+    # The next Step's window now opens on the retake date.
+    following = milestone.plan.milestones.ahead().filter(step__order__gt=milestone.step.order).select_related("step")
+    following = following.order_by("step__order").first()
+    if following is not None:
+        following.starts_on = new_target_date
+        to_schedule.append(following)
+    _apply_moves(unfinished_moves(to_schedule, milestone.plan.weekly_hours, step_weight_totals(), today))
+    Milestone.objects.bulk_update(
+        to_schedule, ["status", "target_date", "starts_on", "scheduled_on", "minutes_needed", "minutes_available"]
+    )
     return result
 
 

@@ -8,6 +8,7 @@ was made or last changed, so a new plan starts on track.
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from itertools import groupby
 
@@ -126,37 +127,37 @@ class MilestoneProgress:
     def days_left(self):
         return self.milestone.days_left(self.today)
 
-    @property
+    @cached_property
     def total(self):
         return len(self.states)
 
-    @property
+    @cached_property
     def done(self):
         return sum(1 for t in self.states if t.is_done)
 
-    @property
+    @cached_property
     def percent_by_count(self):
         return round(100 * self.done / self.total) if self.total else 0
 
-    @property
+    @cached_property
     def percent_by_weight(self):
         total = sum(t.weight for t in self.states)
         return round(100 * done_weight(self.states) / total) if total else 0
 
-    @property
+    @cached_property
     def percent_expected(self):
         total = sum(t.weight for t in self.states)
         return round(100 * expected_weight(self.states, self.today) / total) if total else 0
 
-    @property
+    @cached_property
     def standing(self):
         return standing(self.states, self.today)
 
-    @property
+    @cached_property
     def projected_finish(self):
         return projected_finish(self.states, self.today, self.milestone.scheduled_on)
 
-    @property
+    @cached_property
     def need(self):
         # Aim for the start of the review stretch; once that has passed, for the exam itself.
         review = self.milestone.review_starts_on
