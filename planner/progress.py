@@ -8,8 +8,8 @@ was made or last changed, so a new plan starts on track.
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import groupby
 
 from django.utils import timezone
