@@ -28,11 +28,13 @@ document.addEventListener("submit", async (event) => {
   if (!form || !button || !button.classList.contains("topic-toggle") || button.dataset.plain) return;
   event.preventDefault();
   const action = button.formAction;
+  // Read the form before disabling the button: a disabled button's value is left out.
+  const body = new FormData(form, button);
   button.disabled = true;
   try {
     const response = await fetch(action, {
       method: "POST",
-      body: new FormData(form, button),
+      body,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });

@@ -1,0 +1,287 @@
+import re
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_plan
+from planner.models import ExamResult, Milestone
+from tests.planner.tracking import (
+    NOW,
+    STEP1_DATE,
+    STEP2CK_DATE,
+    TODAY,
+    field_error,
+    fields_with_errors,
+    input_value,
+    make_alices_plan,
+    page_text,
+)
+
+RETAKE = date(2027, 7, 6)
+START_FOR_BOB = date(2027, 1, 11)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    # Started before the clients sign in, so their sessions live in the same frozen time.
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def plan(alice, catalog):
+    return make_alices_plan(alice)
+
+
+@pytest.fixture
+def step1(plan):
+    return plan.milestones.get(step__code="step1")
+
+
+@pytest.fixture
+def step2ck(plan):
+    return plan.milestones.get(step__code="step2ck")
+
+
+def url(milestone):
+    return reverse("planner:exam_result", args=[milestone.pk])
+
+
+def passed(sat_on="2027-01-14", **extra):
+    return {"sat_on": sat_on, "passed": "yes", **extra}
+
+
+def failed(new_target_date=RETAKE, sat_on="2027-01-14", **extra):
+    return {"sat_on": sat_on, "passed": "no", "new_target_date": str(new_target_date), **extra}
+
+
+def card_headings(response):
+    return [
+        re.sub(r"<[^>]+>", "", h).strip()
+        for h in re.findall(r'<h3 class="h5 card-title">(.*?)</h3>', response.content.decode())
+    ]
+
+
+def schedule(milestone):
+    return {pt.pk: (pt.starts_on, pt.due_on, pt.completed_at) for pt in milestone.plan_topics.all()}
+
+
+def test_the_result_page_explains_the_step_and_asks_for_the_result(alice_client, step1):
+    response = alice_client.get(url(step1))
+
+    assert response.status_code == 200
+    shown = page_text(response)
+    assert "Record your Step 1 result" in shown
+    assert "Step 1 is reported as pass or fail since 26 January 2022." in shown
+    assert "USMLE allows 4 attempts at each Step." in shown
+    # Step 1 is pass/fail: there is no score to enter.
+    assert 'name="score"' not in response.content.decode()
+    assert 'name="sat_on"' in response.content.decode()
+
+
+def test_the_step2ck_result_page_asks_for_the_score(alice_client, step2ck):
+    response = alice_client.get(url(step2ck))
+
+    assert "Step 2 CK is scored on a three-digit scale; the minimum passing score is 218" in page_text(response)
+    assert input_value(response, "score") == ""
+
+
+def test_a_step1_pass_closes_the_milestone_and_leaves_the_dashboard(alice_client, plan, step1):
+    assert card_headings(alice_client.get(reverse("planner:dashboard"))) == ["Step 1", "Step 2 CK"]
+
+    response = alice_client.post(url(step1), passed(), follow=True)
+
+    assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
+    assert "Congratulations on passing Step 1!" in page_text(response)
+    step1.refresh_from_db()
+    assert step1.status == Milestone.Status.PASSED
+    result = ExamResult.objects.get()
+    assert (result.milestone, result.attempt, result.sat_on, result.passed, result.score) == (
+        step1,
+        1,
+        date(2027, 1, 14),
+        True,
+        None,
+    )
+    dashboard = alice_client.get(reverse("planner:dashboard"))
+    assert card_headings(dashboard) == ["Step 2 CK"]
+    assert "High-yield topics still ahead for Step 2 CK" in page_text(dashboard)
+
+
+def test_a_step2ck_result_needs_the_score(alice_client, step2ck):
+    response = alice_client.post(url(step2ck), passed())
+
+    assert response.status_code == 200
+    assert field_error(response, "score") == "Step 2 CK reports a three-digit score: enter yours."
+    assert ExamResult.objects.count() == 0
+    step2ck.refresh_from_db()
+    assert step2ck.status == Milestone.Status.PLANNED
+
+
+def test_a_step2ck_pass_keeps_the_score(alice_client, step2ck):
+    alice_client.post(url(step2ck), passed(score="245"))
+
+    result = ExamResult.objects.get()
+    assert (result.passed, result.score) == (True, 245)
+    step2ck.refresh_from_db()
+    assert step2ck.status == Milestone.Status.PASSED
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"passed": "no", "sat_on": "2027-01-14"}, "new_target_date", "Choose the date of your retake."),
+        (failed(TODAY), "new_target_date", "Choose a retake date after today and after this Step's study began."),
+        (
+            failed("2027-01-10"),
+            "new_target_date",
+            "Choose a retake date after today and after this Step's study began.",
+        ),
+        (
+            failed(STEP2CK_DATE),
+            "new_target_date",
+            "The retake must come before Step 2 CK on 4 Jan 2028. Move that date first in the plan.",
+        ),
+        (failed(sat_on="2027-01-16"), "sat_on", "This date is in the future. Log what you have already done."),
+        ({"sat_on": "2027-01-14"}, "passed", "This field is required."),
+        ({"passed": "yes"}, "sat_on", "This field is required."),
+    ],
+    ids=[
+        "no retake date",
+        "retake today",
+        "retake in the past",
+        "retake on step 2 ck day",
+        "sat in the future",
+        "no result",
+        "no date",
+    ],
+)
+def test_bad_input_is_explained_and_nothing_is_recorded(alice_client, step1, data, field, message):
+    before = schedule(step1)
+
+    response = alice_client.post(url(step1), data)
+
+    assert response.status_code == 200
+    assert field_error(response, field) == message
+    assert fields_with_errors(response) == [field]
+    assert ExamResult.objects.count() == 0
+    step1.refresh_from_db()
+    assert (step1.status, step1.target_date) == (Milestone.Status.PLANNED, STEP1_DATE)
+    assert schedule(step1) == before
+
+
+def test_a_fail_sets_the_retake_date_and_reschedules_only_unfinished_topics(alice_client, plan, step1):
+    done_at = timezone.now() - timedelta(days=3)
+    done = list(step1.plan_topics.order_by("position")[:5])
+    for plan_topic in done:
+        plan_topic.completed_at = done_at
+        plan_topic.save()
+    done_before = {pt.pk: (pt.starts_on, pt.due_on, pt.completed_at) for pt in done}
+    last_due_before = max(pt.due_on for pt in step1.plan_topics.remaining())
+
+    response = alice_client.post(url(step1), failed(), follow=True)
+
+    assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
+    assert "Attempt 1 recorded. Your unfinished topics now lead up to the retake." in page_text(response)
+    step1.refresh_from_db()
+    assert (step1.status, step1.target_date, step1.scheduled_on) == (Milestone.Status.FAILED, RETAKE, TODAY)
+    result = ExamResult.objects.get()
+    assert (result.attempt, result.passed, result.sat_on) == (1, False, date(2027, 1, 14))
+
+    assert {pt.pk: (pt.starts_on, pt.due_on, pt.completed_at) for pt in step1.plan_topics.completed()} == done_before
+    unfinished = list(step1.plan_topics.remaining())
+    assert len(unfinished) == 107 - 5
+    assert all(TODAY <= pt.starts_on <= pt.due_on < RETAKE for pt in unfinished)
+    # The extra weeks are used: the last topic now falls after the first exam date would have allowed.
+    assert max(pt.due_on for pt in unfinished) > last_due_before
+    assert "5 of 107 topics done" in page_text(response)
+
+
+def test_after_a_fail_the_dashboard_counts_down_to_the_retake(alice_client, step1):
+    alice_client.post(url(step1), failed())
+
+    dashboard = alice_client.get(reverse("planner:dashboard"))
+
+    assert card_headings(dashboard) == ["Step 1 retake", "Step 2 CK"]
+    assert f"{(RETAKE - TODAY).days} days to the exam on 6 Jul 2027" in page_text(dashboard)
+
+
+def test_after_a_fail_the_next_step_is_studied_after_the_retake(alice_client, step1, step2ck):
+    alice_client.post(url(step1), failed())
+
+    step2ck.refresh_from_db()
+    # Each Step's window opens on the previous Step's exam day; a retake moves that day.
+    assert step2ck.starts_on == RETAKE
+    assert min(pt.starts_on for pt in step2ck.plan_topics.all()) >= RETAKE
+
+
+def test_attempts_count_up_and_a_fifth_is_refused(alice_client, step1):
+    retakes = [date(2027, 2, 1), date(2027, 3, 1), date(2027, 4, 1), date(2027, 5, 1)]
+    for attempt, retake in enumerate(retakes, start=1):
+        response = alice_client.post(url(step1), failed(retake), follow=True)
+        assert f"Attempt {attempt} recorded." in page_text(response)
+    assert list(step1.results.values_list("attempt", flat=True)) == [1, 2, 3, 4]
+
+    page = alice_client.get(url(step1))
+    assert "Attempt 4, 14 Jan 2027: failed" in page_text(page)
+
+    response = alice_client.post(url(step1), failed(date(2027, 5, 20)))
+
+    assert response.status_code == 200
+    assert (
+        "USMLE allows at most 4 attempts at Step 1, counting every attempt, and you have recorded 4. "
+        "A further attempt cannot be recorded."
+    ) in page_text(response)
+    assert step1.results.count() == 4
+    step1.refresh_from_db()
+    assert step1.target_date == date(2027, 5, 1)
+
+
+def test_a_pass_after_four_recorded_fails_is_refused_too(alice_client, step1):
+    ExamResult.objects.bulk_create(
+        ExamResult(milestone=step1, attempt=n, sat_on=date(2026, n, 1), passed=False) for n in range(1, 5)
+    )
+
+    response = alice_client.post(url(step1), passed())
+
+    assert "USMLE allows at most 4 attempts at Step 1" in page_text(response)
+    assert step1.results.count() == 4
+    step1.refresh_from_db()
+    assert step1.status == Milestone.Status.PLANNED
+
+
+def test_bobs_attempts_do_not_count_against_alice(alice_client, step1, bob):
+    bobs_step1 = make_plan(bob, start_date=START_FOR_BOB, steps={"step1": STEP1_DATE}).milestones.get()
+    ExamResult.objects.bulk_create(
+        ExamResult(milestone=bobs_step1, attempt=n, sat_on=date(2026, n, 1), passed=False) for n in range(1, 5)
+    )
+
+    alice_client.post(url(step1), passed())
+
+    assert step1.results.get().attempt == 1
+
+
+def test_the_result_page_requires_sign_in(client, step1):
+    response = client.get(url(step1))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_bob_cannot_open_alices_result_page(bob_client, step1):
+    assert bob_client.get(url(step1)).status_code == 404
+
+
+def test_bob_cannot_record_a_result_for_alice(bob_client, step1):
+    before = schedule(step1)
+
+    response = bob_client.post(url(step1), failed())
+
+    assert response.status_code == 404
+    assert ExamResult.objects.count() == 0
+    step1.refresh_from_db()
+    assert (step1.status, step1.target_date) == (Milestone.Status.PLANNED, STEP1_DATE)
+    assert schedule(step1) == before
