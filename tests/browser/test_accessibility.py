@@ -71,7 +71,7 @@ def test_signed_in_pages_have_no_serious_violations(axe_page, alice, catalog):
         axe_page.goto(path)
         found[path] = serious_violations(axe_page)
 
-    assert found == dict.fromkeys(found, []), json.dumps(found, indent=1)
+    assert found == {path: [] for path in found}, json.dumps(found, indent=1)
 
 
 def test_the_plan_form_works_with_the_keyboard_alone(axe_page, alice, catalog):

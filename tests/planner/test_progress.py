@@ -38,9 +38,7 @@ def test_doing_the_overdue_ones_puts_you_back_on_track():
 
 
 def test_doing_tomorrows_topics_today_puts_you_ahead():
-    topics = [done(t, TODAY) for t in topics_due_daily(3, first_due=TODAY)] + topics_due_daily(
-        5, first_due=day(3)
-    )
+    topics = [done(t, TODAY) for t in topics_due_daily(3, first_due=TODAY)] + topics_due_daily(5, first_due=day(3))
 
     # Done: the topics due today, tomorrow and the day after; the schedule gets there on day 3.
     assert standing(topics, TODAY) == Standing(3)
