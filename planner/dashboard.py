@@ -60,9 +60,11 @@ def burn_up_chart(plan, entries, today):
     first, last = plan.start_date, max(dated)
 
     def cumulative(pairs):
-        pairs = sorted(pairs)
-        days = [day for day, _ in pairs]
-        sums = list(accumulate(weight for _, weight in pairs))
+        by_day = {}
+        for day, weight in pairs:
+            by_day[day] = by_day.get(day, 0) + weight
+        days = sorted(by_day)
+        sums = accumulate(by_day[day] for day in days)
         return [(first, 0)] + [(day, round(100 * s / total)) for day, s in zip(days, sums, strict=True)]
 
     planned = cumulative((s.due_on, s.weight) for s in states)
@@ -106,13 +108,13 @@ class TopicRow:
     name: str
     area_name: str
 
-    @property
-    def state(self):
-        completed_on = timezone.localdate(self.completed_at) if self.completed_at else None
+    def state(self, zone):
+        completed_on = self.completed_at.astimezone(zone).date() if self.completed_at else None
         return progress.TopicState(self.weight, self.due_on, self.minutes, completed_on)
 
 
 def build(plan, today):
+    zone = timezone.get_current_timezone()  # looked up once: it costs a context-local lookup per call
     milestones = list(plan.milestones.select_related("step"))
     rows = [
         TopicRow(*values)
@@ -132,7 +134,7 @@ def build(plan, today):
         )
     ]
     entries = [
-        progress.MilestoneProgress(m, today, [row.state for row in rows if row.milestone_id == m.pk])
+        progress.MilestoneProgress(m, today, [row.state(zone) for row in rows if row.milestone_id == m.pk])
         for m in milestones
     ]
     active = [e for e in entries if e.milestone.status != Milestone.Status.PASSED]
@@ -158,7 +160,7 @@ def build(plan, today):
         .values_list("studied_on", flat=True)
         .distinct()
     )
-    completion_days = {timezone.localdate(r.completed_at) for r in rows if r.completed_at}
+    completion_days = {state.completed_on for entry in entries for state in entry.states if state.is_done}
     minutes_this_week = (
         StudyLog.objects.filter(plan=plan, studied_on__gte=monday, studied_on__lte=today).aggregate(
             total=Sum("minutes")
