@@ -55,7 +55,7 @@ def plan_create(request):
 @require_safe
 def plan_detail(request, pk):
     plan = get_object_or_404(Plan, pk=pk, owner=request.user)
-    milestones = list(plan.milestones.select_related("step"))
+    milestones = list(plan.milestones.select_related("step").prefetch_related("step__resources"))
     today = timezone.localdate()
     timeline = progress.timeline(milestones, PlanTopic.objects.for_plan_page(plan), today)
     return render(request, "planner/plan_detail.html", {"plan": plan, "timeline": timeline, "today": today})

@@ -27,8 +27,8 @@ DASHBOARD = reverse("planner:dashboard")
 # Session, user, the person's plans, the plan, milestones, topics, study days, hours this week,
 # practice exams, weakest areas: the same ten whatever the size of the plan.
 DASHBOARD_QUERIES = 10
-# Session, user, plan, milestones, topics.
-PLAN_PAGE_QUERIES = 5
+# Session, user, plan, milestones, their Steps' study resources, topics.
+PLAN_PAGE_QUERIES = 6
 
 
 @pytest.fixture(autouse=True)
