@@ -148,8 +148,10 @@ def test_the_plan_page_shows_the_timeline_with_days_left(alice_client, plan):
     assert "Pass/fail since 26 January 2022. At most 4 attempts." in page
     assert "Common resources AMBOSS, Boards and Beyond, First Aid for the USMLE Step 1, Free 120" in page
     assert "Study from 23 Nov 2026" in page
-    assert "USMLE Step 2 Clinical Knowledge (CK) · 23 Nov 2027 Study from 23 Mar 2027" in page
-    assert "USMLE Step 3 · 23 May 2029 Study from 23 Nov 2027" in page
+    assert "USMLE Step 2 Clinical Knowledge (CK) · 23 Nov 2027 The exam" in page
+    assert "Study from 23 Mar 2027" in page
+    assert "USMLE Step 3 · 23 May 2029 The exam 2 days, 12 blocks, up to 412 questions in about 16 hours." in page
+    assert "Study from 23 Nov 2027" in page
 
 
 def test_days_left_count_from_today_in_alices_time_zone(alice_client, plan, clock):
