@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,14 +22,13 @@ def landing(request):
 
 @require_safe
 def dashboard(request):
-    plans = list(Plan.objects.for_user(request.user).only("pk", "title"))
+    plans = list(Plan.objects.for_user(request.user))
     if not plans:
         return render(request, "planner/dashboard.html", {"plans": plans})
     chosen = request.GET.get("plan")
-    if chosen is None:
-        plan = Plan.objects.get(pk=plans[0].pk)
-    else:
-        plan = get_object_or_404(Plan, pk=chosen if chosen.isdigit() else 0, owner=request.user)
+    plan = plans[0] if chosen is None else next((p for p in plans if str(p.pk) == chosen), None)
+    if plan is None:
+        raise Http404("No such plan.")
     context = dashboard_data.build(plan, timezone.localdate())
     return render(request, "planner/dashboard.html", {"plans": plans, **context})
 

@@ -24,9 +24,9 @@ from tests.planner.tracking import (
 )
 
 DASHBOARD = reverse("planner:dashboard")
-# Session, user, the person's plans, the plan, milestones, topics, study days, hours this week,
-# practice exams, weakest areas: the same ten whatever the size of the plan.
-DASHBOARD_QUERIES = 10
+# Session, user, the person's plans, milestones, topics, study days, hours this week,
+# practice exams, weakest areas: the same nine whatever the size of the plan.
+DASHBOARD_QUERIES = 9
 # Session, user, plan, milestones, their Steps' study resources, topics.
 PLAN_PAGE_QUERIES = 6
 
