@@ -107,7 +107,8 @@ class PlanForm(forms.ModelForm):
 
     def clean_start_date(self):
         start_date = self.cleaned_data["start_date"]
-        if start_date < self.today - timedelta(days=MAX_PAST_START_DAYS):
+        # Only a new or moved start date is held to this: an old plan stays editable.
+        if "start_date" in self.changed_data and start_date < self.today - timedelta(days=MAX_PAST_START_DAYS):
             raise forms.ValidationError("The start date can be at most a year in the past.")
         if start_date > self.today + timedelta(days=365 * MAX_PLAN_YEARS):
             raise forms.ValidationError(f"The start date must be within {MAX_PLAN_YEARS} years from today.")

@@ -385,3 +385,28 @@ def test_an_anonymous_post_neither_creates_nor_deletes(client, plan):
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
     assert list(Plan.objects.all()) == [plan]
+
+
+def test_a_plan_started_long_ago_can_still_be_renamed(client, alice, catalog):
+    with time_machine.travel("2028-06-01 12:00 +0000", tick=False):
+        client.force_login(alice)
+        plan = make_plan(
+            alice,
+            start_date=date(2026, 3, 1),
+            steps={"step1": "passed", "step2ck": date(2028, 9, 1)},
+            today=date(2026, 3, 1),
+        )
+        data = form_data(title="Renamed", start_date="2026-03-01", step1_choice="passed", step1_date="")
+        data |= {"step2ck_choice": "plan", "step2ck_date": "2028-09-01", "step3_choice": "skip", "step3_date": ""}
+
+        response = client.post(url("plan_edit", plan), data)
+
+        assert response.status_code == 302, field_error(response.text, "start_date")
+        plan.refresh_from_db()
+        assert plan.title == "Renamed"
+
+
+def test_the_form_says_what_step3_needs(alice_client, catalog):
+    page = text(alice_client.get(reverse("planner:plan_create")).text)
+
+    assert "Needs Step 1 and Step 2 CK passed and an MD or DO degree." in page
