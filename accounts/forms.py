@@ -75,7 +75,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["name", "email", "time_zone", "background"]
         labels = {"name": "Your name", "background": "Your background"}
-        help_texts = {"background": "Helps the app show the right pass rates and requirements."}
+        help_texts = {"background": "Used to point out the requirements that apply to you."}
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

@@ -29,3 +29,12 @@ def test_pages_send_security_headers(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_server_error_page_needs_no_context_and_says_what_happened():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in page
+    assert "Your data is safe" in page

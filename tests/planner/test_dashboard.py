@@ -401,3 +401,17 @@ def test_the_dashboard_of_a_small_and_a_large_plan_run_the_same_queries(
         alice_client.get(DASHBOARD, {"plan": small.pk})
     with django_assert_num_queries(DASHBOARD_QUERIES):
         alice_client.get(DASHBOARD, {"plan": large.pk})
+
+
+def test_an_international_graduate_is_reminded_of_ecfmg_certification(alice_client, alice, plan):
+    alice.background = "img"
+    alice.save()
+
+    assert "ECFMG Certification" in alice_client.get(DASHBOARD).text
+
+
+def test_a_us_md_student_is_not_shown_the_ecfmg_note(alice_client, alice, plan):
+    alice.background = "us_md"
+    alice.save()
+
+    assert "ECFMG Certification" not in alice_client.get(DASHBOARD).text
