@@ -92,3 +92,30 @@ def test_the_plan_form_works_with_the_keyboard_alone(axe_page, alice, catalog):
     # Step 1 is preselected without a date, so the form comes back with a message next to the field.
     expect(axe_page.get_by_text("Choose the date you plan to sit Step 1.")).to_be_visible()
     expect(axe_page.get_by_label("Plan title")).to_have_value("Keyboard plan")
+
+
+def test_pages_fit_a_375_pixel_phone_screen(browser, live_server, alice, catalog):
+    today = timezone.localdate()
+    plan = make_plan(
+        alice,
+        start_date=today,
+        steps={"step1": today + timedelta(days=120), "step2ck": today + timedelta(days=360)},
+        today=today,
+    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    sign_in(page)
+
+    widths = {}
+    for path in [
+        "/dashboard/",
+        "/plans/new/",
+        plan.get_absolute_url(),
+        f"/plans/{plan.pk}/logs/new/",
+        "/accounts/profile/",
+    ]:
+        page.goto(path)
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+
+    assert widths == dict.fromkeys(widths, 375)
