@@ -1,10 +1,11 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
+
+from planner.scheduling import review_start
+from usmleprep.lib.dates import monday_of
 
 # USMLE three-digit scores run from 1 to 300.
 THREE_DIGIT_MAX = 300
@@ -283,8 +284,6 @@ class Milestone(models.Model):
 
     @property
     def review_starts_on(self):
-        from planner.scheduling import review_start
-
         if self.starts_on is None or self.target_date is None:
             return None
         return review_start(self.starts_on, self.target_date)
@@ -348,7 +347,7 @@ class PlanTopic(models.Model):
 
     @property
     def week_of(self):
-        return self.starts_on - timedelta(days=self.starts_on.weekday())
+        return monday_of(self.starts_on)
 
     @property
     def planned_hours(self):

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils.dateformat import format as format_date
 
@@ -10,7 +10,3 @@ def human(day):
 
 def monday_of(day):
     return day - timedelta(days=day.weekday())
-
-
-def weeks_between(first: date, last: date):
-    return (last - first).days / 7
