@@ -41,10 +41,11 @@ def get(url, cookie=""):
 
 
 @pytest.fixture
-def gunicorn(alice):
+def gunicorn(alice, tmp_path):
     db = connection.settings_dict
     port = free_port()
-    env = os.environ | {
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
+        "STATIC_ROOT": str(tmp_path / "static"),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -53,6 +54,8 @@ def gunicorn(alice):
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
+    # With DEBUG off, pages need the collected, hashed static files, as in production.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "usmleprep.wsgi", "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
