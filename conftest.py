@@ -46,7 +46,8 @@ def bob_client(client, bob):
     return client
 
 
-def _require_or_skip(reason):
+def require_or_skip(reason):
+    """A missing browser or tool skips a test locally; under CI=true it fails the run."""
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: browser tests must run)")
     pytest.skip(reason)
@@ -56,7 +57,7 @@ def _require_or_skip(reason):
 def browser():
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(executable).exists():
-        _require_or_skip(f"no Chromium at {executable}; set CHROMIUM_PATH")
+        require_or_skip(f"no Chromium at {executable}; set CHROMIUM_PATH")
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
     # while one is running unless told the test code is deliberately synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,7 +1,6 @@
 """axe-core, run in Chromium over the main pages: no serious or critical violations."""
 
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_plan
+from conftest import PASSWORD, make_plan, require_or_skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +18,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 @pytest.fixture
 def axe_page(browser, live_server):
     if not AXE.exists():
-        message = "axe-core is not installed: run make test (it runs npm ci)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        require_or_skip("axe-core is not installed: run make test (it runs npm ci)")
     # axe is injected as an inline script, which the site's own CSP rightly forbids.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     context.set_default_timeout(10_000)
