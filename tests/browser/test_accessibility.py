@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_plan, require_or_skip
+from conftest import PASSWORD, make_plan, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 @pytest.fixture
 def axe_page(browser, live_server):
     if not AXE.exists():
-        require_or_skip("axe-core is not installed: run make test (it runs npm ci)")
+        require("axe-core is not installed: make test installs it with npm ci, so npm must be on the PATH.")
     # axe is injected as an inline script, which the site's own CSP rightly forbids.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     context.set_default_timeout(10_000)

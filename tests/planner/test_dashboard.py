@@ -3,7 +3,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +10,6 @@ from conftest import make_plan
 from planner.models import ContentArea, PlanTopic, PracticeExam, StudyLog
 from tests.planner.tracking import (
     MONDAY,
-    NOW,
     START,
     STEP1_DATE,
     STEP2CK_DATE,
@@ -31,21 +29,7 @@ DASHBOARD_QUERIES = 9
 PLAN_PAGE_QUERIES = 6
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    # Started before the clients sign in, so their sessions live in the same frozen time.
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def plan(alice, catalog):
-    return make_alices_plan(alice)
-
-
-@pytest.fixture
-def step1(plan):
-    return plan.milestones.get(step__code="step1")
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def system(step_code, name):

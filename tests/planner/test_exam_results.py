@@ -2,21 +2,18 @@ import re
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_plan
 from planner.models import ExamResult, Milestone
 from tests.planner.tracking import (
-    NOW,
     STEP1_DATE,
     STEP2CK_DATE,
     TODAY,
     field_error,
     fields_with_errors,
     input_value,
-    make_alices_plan,
     page_text,
 )
 
@@ -24,26 +21,7 @@ RETAKE = date(2027, 7, 6)
 START_FOR_BOB = date(2027, 1, 11)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    # Started before the clients sign in, so their sessions live in the same frozen time.
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def plan(alice, catalog):
-    return make_alices_plan(alice)
-
-
-@pytest.fixture
-def step1(plan):
-    return plan.milestones.get(step__code="step1")
-
-
-@pytest.fixture
-def step2ck(plan):
-    return plan.milestones.get(step__code="step2ck")
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def url(milestone):

@@ -1,44 +1,21 @@
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from planner.models import PracticeExam
 from tests.planner.tracking import (
-    NOW,
     TODAY,
     field_error,
     fields_with_errors,
     input_value,
-    make_alices_plan,
     options,
     page_text,
     section,
     text,
 )
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    # Started before the clients sign in, so their sessions live in the same frozen time.
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def plan(alice, catalog):
-    return make_alices_plan(alice)
-
-
-@pytest.fixture
-def step1(plan):
-    return plan.milestones.get(step__code="step1")
-
-
-@pytest.fixture
-def step2ck(plan):
-    return plan.milestones.get(step__code="step2ck")
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def url(name, obj):

@@ -1,45 +1,22 @@
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from conftest import make_plan
 from planner.models import ContentArea, StudyLog
 from tests.planner.tracking import (
-    NOW,
     STEP1_DATE,
     TODAY,
     field_error,
     fields_with_errors,
     input_value,
-    make_alices_plan,
     options,
     page_text,
     selected_value,
 )
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    # Started before the clients sign in, so their sessions live in the same frozen time.
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def plan(alice, catalog):
-    return make_alices_plan(alice)
-
-
-@pytest.fixture
-def step1(plan):
-    return plan.milestones.get(step__code="step1")
-
-
-@pytest.fixture
-def step2ck(plan):
-    return plan.milestones.get(step__code="step2ck")
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -2,30 +2,14 @@ import re
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from planner.models import PlanTopic, Topic
-from tests.planner.tracking import NOW, TODAY, make_alices_plan, page_text
+from tests.planner.tracking import TODAY, page_text
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    # Started before the clients sign in, so their sessions live in the same frozen time.
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def plan(alice, catalog):
-    return make_alices_plan(alice)
-
-
-@pytest.fixture
-def step1(plan):
-    return plan.milestones.get(step__code="step1")
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
