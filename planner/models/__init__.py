@@ -1,0 +1,24 @@
+"""The planner's models, by subdomain; import them from here."""
+
+from planner.models.catalog import THREE_DIGIT_MAX, ContentArea, Resource, Step, Topic, TopicQuerySet
+from planner.models.plans import MAX_HOURS_PER_DAY, WEEKDAY_NAMES, Milestone, Plan, PlanTopic
+from planner.models.tracking import MAX_BLOCK_QUESTIONS, MAX_LOG_MINUTES, ExamResult, PracticeExam, StudyLog
+
+__all__ = [
+    "MAX_BLOCK_QUESTIONS",
+    "MAX_HOURS_PER_DAY",
+    "MAX_LOG_MINUTES",
+    "THREE_DIGIT_MAX",
+    "WEEKDAY_NAMES",
+    "ContentArea",
+    "ExamResult",
+    "Milestone",
+    "Plan",
+    "PlanTopic",
+    "PracticeExam",
+    "Resource",
+    "Step",
+    "StudyLog",
+    "Topic",
+    "TopicQuerySet",
+]

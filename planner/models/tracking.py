@@ -1,0 +1,124 @@
+"""Tracking: what a person studied, their practice scores and their exam results."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from planner.models.catalog import THREE_DIGIT_MAX, ContentArea
+from planner.models.plans import Milestone, Plan
+
+MAX_LOG_MINUTES = 16 * 60
+MAX_BLOCK_QUESTIONS = 400
+
+
+class StudyLog(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="study_logs")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="study_logs")
+    area = models.ForeignKey(
+        ContentArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="system"
+    )
+    studied_on = models.DateField("date")
+    minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_LOG_MINUTES)])
+    note = models.CharField(max_length=200, blank=True, help_text="Topics or resources, in a few words.")
+    questions_attempted = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_BLOCK_QUESTIONS)]
+    )
+    questions_correct = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_BLOCK_QUESTIONS)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-studied_on", "-created_at"]
+        indexes = [
+            # dashboard: hours this week, streak and weakest areas, all by plan and date.
+            models.Index(fields=["plan", "studied_on"], name="studylog_plan_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=MAX_LOG_MINUTES), name="studylog_minutes_in_range"
+            ),
+            # A question block has both counts, and never more right than attempted.
+            models.CheckConstraint(
+                condition=Q(questions_attempted__isnull=True, questions_correct__isnull=True)
+                | Q(questions_attempted__gte=1, questions_correct__lte=F("questions_attempted")),
+                name="studylog_correct_at_most_attempted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.studied_on}: {self.minutes} min"
+
+    @property
+    def percent_correct(self):
+        if not self.questions_attempted:
+            return None
+        return round(100 * self.questions_correct / self.questions_attempted)
+
+
+class PracticeExam(models.Model):
+    class Kind(models.TextChoices):
+        NBME = "nbme", "NBME self-assessment"
+        UWSA = "uwsa", "UWorld self-assessment"
+        FREE120 = "free120", "Free 120"
+        OTHER = "other", "Other practice exam"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="practice_exams")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="practice_exams")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    form_name = models.CharField(max_length=60, blank=True, help_text="For example “Form 30” or “UWSA 2”.")
+    taken_on = models.DateField("date")
+    score = models.PositiveSmallIntegerField(
+        "three-digit score",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(THREE_DIGIT_MAX)],
+    )
+    percent_correct = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_on", "created_at"]
+        indexes = [
+            # dashboard: a plan's practice scores over time.
+            models.Index(fields=["plan", "taken_on"], name="practiceexam_plan_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=False) | Q(percent_correct__isnull=False), name="practiceexam_has_a_result"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=THREE_DIGIT_MAX),
+                name="practiceexam_score_on_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_correct__isnull=True) | Q(percent_correct__lte=100),
+                name="practiceexam_percent_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.form_name}".strip()
+
+
+class ExamResult(models.Model):
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="results")
+    attempt = models.PositiveSmallIntegerField()
+    sat_on = models.DateField("date sat")
+    passed = models.BooleanField()
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(THREE_DIGIT_MAX)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "attempt"], name="unique_attempt_per_milestone"),
+            # USMLE allows at most four attempts at a Step (since 2021-07-01).
+            models.CheckConstraint(condition=Q(attempt__gte=1, attempt__lte=4), name="examresult_attempt_1_to_4"),
+        ]
+
+    def __str__(self):
+        outcome = "passed" if self.passed else "failed"
+        return f"{self.milestone.step.name}, attempt {self.attempt}: {outcome}"
