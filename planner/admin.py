@@ -1,17 +1,37 @@
 from django.contrib import admin
 from django.db import models
 
-from planner.models import ContentArea, ExamResult, Milestone, Plan, PracticeExam, Resource, Step, StudyLog, Topic
+from planner.models import (
+    ContentArea,
+    ExamResult,
+    Milestone,
+    Plan,
+    PracticeExam,
+    PracticeExamForm,
+    Resource,
+    ResourceSection,
+    Source,
+    Step,
+    StudyLog,
+    Topic,
+)
 
 # Source addresses typed without a scheme are https ones (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["key", "title", "strength", "date"]
+    list_filter = ["strength"]
+    search_fields = ["key", "title", "url"]
+    formfield_overrides = HTTPS_URLS
+
+
 class ContentAreaInline(admin.TabularInline):
     model = ContentArea
-    fields = ["kind", "name", "share_min", "share_max", "uncertain", "source", "source_date", "position"]
+    fields = ["kind", "name", "share_min", "share_max", "source", "position"]
     extra = 0
-    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Step)
@@ -23,25 +43,39 @@ class StepAdmin(admin.ModelAdmin):
 
 @admin.register(ContentArea)
 class ContentAreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "step", "kind", "share_min", "share_max", "uncertain", "source_date"]
-    list_filter = ["step", "kind", "uncertain"]
+    list_display = ["name", "step", "kind", "share_min", "share_max", "source"]
+    list_filter = ["step", "kind", "source__strength"]
     search_fields = ["name"]
-    formfield_overrides = HTTPS_URLS
+    list_select_related = ["step", "source"]
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "step", "area", "emphasis", "yield_weight"]
-    list_filter = ["step", "emphasis"]
+    list_display = ["name", "step", "area", "discipline", "emphasis", "yield_weight", "retired_on"]
+    list_filter = ["step", "discipline", "emphasis", "retired_on"]
     search_fields = ["name", "area__name"]
     list_select_related = ["step", "area"]
 
 
+class ResourceSectionInline(admin.TabularInline):
+    model = ResourceSection
+    fields = ["position", "area", "amount", "first_unit"]
+    extra = 0
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
-    list_filter = ["kind", "steps"]
-    filter_horizontal = ["steps"]
+    list_display = ["name", "step", "kind", "unit", "total", "size_source", "retired_on"]
+    list_filter = ["step", "kind"]
+    list_select_related = ["step", "size_source"]
+    inlines = [ResourceSectionInline]
+
+
+@admin.register(PracticeExamForm)
+class PracticeExamFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "step", "provider", "blocks", "items_per_block", "reports", "retired_on"]
+    list_filter = ["step", "provider", "reports"]
+    list_select_related = ["step"]
 
 
 class MilestoneInline(admin.TabularInline):
@@ -67,8 +101,8 @@ class StudyLogAdmin(admin.ModelAdmin):
 
 @admin.register(PracticeExam)
 class PracticeExamAdmin(admin.ModelAdmin):
-    list_display = ["taken_on", "plan", "kind", "form_name", "score", "percent_correct"]
-    raw_id_fields = ["plan", "milestone"]
+    list_display = ["taken_on", "plan", "kind", "form_name", "score", "percent_correct", "pass_probability"]
+    raw_id_fields = ["plan", "milestone", "form"]
 
 
 @admin.register(ExamResult)

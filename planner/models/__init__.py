@@ -1,6 +1,16 @@
 """The planner's models, by subdomain; import them from here."""
 
-from planner.models.catalog import THREE_DIGIT_MAX, ContentArea, Resource, Step, Topic, TopicQuerySet
+from planner.models.catalog import (
+    THREE_DIGIT_MAX,
+    ContentArea,
+    PracticeExamForm,
+    Resource,
+    ResourceSection,
+    Source,
+    Step,
+    Topic,
+    TopicQuerySet,
+)
 from planner.models.plans import MAX_HOURS_PER_DAY, WEEKDAY_NAMES, Milestone, Plan, PlanTopic
 from planner.models.tracking import MAX_BLOCK_QUESTIONS, MAX_LOG_MINUTES, ExamResult, PracticeExam, StudyLog
 
@@ -16,7 +26,10 @@ __all__ = [
     "Plan",
     "PlanTopic",
     "PracticeExam",
+    "PracticeExamForm",
     "Resource",
+    "ResourceSection",
+    "Source",
     "Step",
     "StudyLog",
     "Topic",

@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from planner.models.catalog import THREE_DIGIT_MAX, ContentArea
+from planner.models.catalog import THREE_DIGIT_MAX, ContentArea, PracticeExamForm
 from planner.models.plans import Milestone, Plan
 
 MAX_LOG_MINUTES = 16 * 60
@@ -66,6 +66,8 @@ class PracticeExam(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="practice_exams")
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="practice_exams")
     kind = models.CharField(max_length=8, choices=Kind.choices)
+    # The catalog's form, when the person took one the catalog knows.
+    form = models.ForeignKey(PracticeExamForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     form_name = models.CharField(max_length=60, blank=True, help_text="For example “Form 30” or “UWSA 2”.")
     taken_on = models.DateField("date")
     score = models.PositiveSmallIntegerField(
@@ -75,6 +77,10 @@ class PracticeExam(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(THREE_DIGIT_MAX)],
     )
     percent_correct = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
+    # NBME's Step 1 self-assessments report a probability of passing instead of a three-digit score.
+    pass_probability = models.PositiveSmallIntegerField(
+        "probability of passing (%)", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,6 +100,10 @@ class PracticeExam(models.Model):
             models.CheckConstraint(
                 condition=Q(percent_correct__isnull=True) | Q(percent_correct__lte=100),
                 name="practiceexam_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_probability__isnull=True) | Q(pass_probability__lte=100),
+                name="practiceexam_pass_probability_at_most_100",
             ),
         ]
 

@@ -49,7 +49,7 @@ def step1_section(page):
 def tick_five_topics(page, step1):
     """Tick the first five Step 1 topics with JavaScript on: no reload, the progress changes in place."""
     progress = page.locator(f'[data-progress="{step1.pk}"]')
-    expect(progress).to_have_text(re.compile(r"^0 of 107 topics done"))
+    expect(progress).to_have_text(re.compile(r"^0 of \d+ topics done"))
     buttons = step1_section(page).get_by_role("button", name=re.compile(r"^Done"))
     page.evaluate("window.notReloaded = true")
     for n in range(5):
@@ -57,7 +57,7 @@ def tick_five_topics(page, step1):
         expect(button).to_have_attribute("aria-pressed", "false")
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")
-        expect(progress).to_have_text(re.compile(rf"^{n + 1} of 107 topics done \(\d+% by yield\)$"))
+        expect(progress).to_have_text(re.compile(rf"^{n + 1} of \d+ topics done \(\d+% by yield\)$"))
     assert page.evaluate("window.notReloaded") is True
     assert step1.plan_topics.completed().count() == 5
 
@@ -94,7 +94,7 @@ def record_an_nbme_score(page, today):
 
 def check_the_dashboard(page, step1):
     page.goto("/dashboard/")
-    expect(page.locator(f'[data-progress="{step1.pk}"]')).to_have_text(re.compile(r"^5 of 107 topics done"))
+    expect(page.locator(f'[data-progress="{step1.pk}"]')).to_have_text(re.compile(r"^5 of \d+ topics done"))
     weak = page.locator("section").filter(has=page.get_by_role("heading", name="Weakest areas"))
     expect(weak.get_by_role("row", name="Step 1 · Cardiovascular System 70% 40")).to_be_visible()
     scores = page.locator("section").filter(has=page.get_by_role("heading", name="Practice scores"))
@@ -148,7 +148,7 @@ def test_without_javascript_the_done_button_posts_and_comes_back_ticked(browser,
 
         expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/$"))
         expect(button).to_have_attribute("aria-pressed", "true")
-        expect(page.locator(f'[data-progress="{step1.pk}"]')).to_have_text(re.compile(r"^1 of 107 topics done"))
+        expect(page.locator(f'[data-progress="{step1.pk}"]')).to_have_text(re.compile(r"^1 of \d+ topics done"))
         assert step1.plan_topics.completed().count() == 1
     finally:
         context.close()

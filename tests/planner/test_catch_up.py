@@ -82,7 +82,7 @@ def test_the_dashboard_says_how_far_behind_and_offers_to_catch_up(alice_later, s
     assert days > 7
     assert standing_of(response, step1) == f"Behind by {days} days"
     assert f'<a class="btn btn-sm btn-warning" href="{url(step1)}">Catch up…</a>' in response.content.decode()
-    assert "3 of 107 topics done" in page_text(response)
+    assert f"3 of {step1.plan_topics.count()} topics done" in page_text(response)
 
 
 def test_the_plan_page_offers_to_catch_up_too(alice_later, plan, step1):
@@ -128,7 +128,7 @@ def test_catching_up_moves_unfinished_topics_to_today_or_later(alice_later, plan
     assert len(completed) == 3
     assert {pk: after[pk] for pk in completed} == {pk: before[pk] for pk in completed}
     unfinished = list(step1.plan_topics.remaining())
-    assert len(unfinished) == 104
+    assert len(unfinished) == len(before) - len(step2ck_ids) - 3
     assert all(LATER_DAY <= pt.starts_on <= pt.due_on < STEP1_DATE for pt in unfinished)
     assert all(after[pk][1] >= LATER_DAY > before[pk][1] for pk in overdue)
     assert {pk: after[pk] for pk in step2ck_ids} == {pk: before[pk] for pk in step2ck_ids}

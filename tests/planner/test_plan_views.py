@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.db.models import Count
 from django.utils import timezone
 
 from conftest import make_plan
@@ -25,6 +26,7 @@ from tests.planner.plan_form import (
 LATER = "2026-12-02 12:00 +0000"
 LATER_DAY = date(2026, 12, 2)
 ALL_STEPS = {"step1": STEP1_DATE, "step2ck": STEP2CK_DATE, "step3": STEP3_DATE}
+STRENGTH_LABELS = {"official": "official", "secondary": "secondary sources", "single": "one source only"}
 
 
 @pytest.fixture(autouse=True)
@@ -140,17 +142,29 @@ def test_the_plan_page_shows_the_timeline_with_days_left(alice_client, plan):
     assert response.status_code == 200
     items = timeline_items(response.text)
     assert len(items) == 3
-    assert items[0].startswith("Step 1 — exam on 23 Mar 2027, 120 days left · 0 of 107 topics done (0% by yield)")
-    assert items[1].startswith("Step 2 CK — exam on 23 Nov 2027, 365 days left · 0 of 92 topics done (0% by yield)")
-    assert items[2].startswith("Step 3 — exam on 23 May 2029, 912 days left · 0 of 64 topics done (0% by yield)")
+    topics = dict(plan.milestones.values_list("step__code").annotate(n=Count("plan_topics")))
+    assert items[0].startswith(
+        f"Step 1 — exam on 23 Mar 2027, 120 days left · 0 of {topics['step1']} topics done (0% by yield)"
+    )
+    assert items[1].startswith(
+        f"Step 2 CK — exam on 23 Nov 2027, 365 days left · 0 of {topics['step2ck']} topics done (0% by yield)"
+    )
+    assert items[2].startswith(
+        f"Step 3 — exam on 23 May 2029, 912 days left · 0 of {topics['step3']} topics done (0% by yield)"
+    )
     page = text(response.text)
-    assert "USMLE Step 1 · 23 Mar 2027 The exam 1 day, 7 blocks, up to 280 questions in about 8 hours." in page
-    assert "Pass/fail since 26 January 2022. At most 4 attempts." in page
-    assert "Common resources AMBOSS, Boards and Beyond, First Aid for the USMLE Step 1, Free 120" in page
+    assert (
+        "USMLE Step 1 · 23 Mar 2027 The exam 1 day, about 8 hours of testing: "
+        "14 blocks of up to 20 items, 30 minutes each. 280 items in all. Since 14 May 2026. official"
+    ) in page
+    assert "Pass/fail since 26 January 2022." in page
+    assert "At most 4 attempts at a Step, and at most three in 12 months; a passed Step is not retaken." in page
+    assert "Common resources First Aid for the USMLE Step 1" in page
     assert "Study from 23 Nov 2026" in page
     assert "USMLE Step 2 Clinical Knowledge (CK) · 23 Nov 2027 The exam" in page
     assert "Study from 23 Mar 2027" in page
-    assert "USMLE Step 3 · 23 May 2029 The exam 2 days, 12 blocks, up to 412 questions in about 16 hours." in page
+    assert "day 1, 12 blocks of 18–20 items" in page
+    assert "then 13 case simulations" in page
     assert "Study from 23 Nov 2027" in page
 
 
@@ -173,9 +187,10 @@ def test_the_timeline_counts_completed_topics_by_number_and_yield(alice_client, 
     weight_done = sum(pt.topic.yield_weight for pt in done)
     weight_total = sum(pt.topic.yield_weight for pt in step1.plan_topics.select_related("topic"))
     percent = round(100 * weight_done / weight_total)
-    assert percent > 10  # the highest-yield topics come first, so 10 of 107 weigh more than 10%
+    count = step1.plan_topics.count()
+    assert percent > 100 * 10 / count  # the highest-yield topics come first, so they weigh more than their number
     assert timeline_items(response.text)[0].startswith(
-        f"Step 1 — exam on 23 Mar 2027, 111 days left · 10 of 107 topics done ({percent}% by yield)"
+        f"Step 1 — exam on 23 Mar 2027, 111 days left · 10 of {count} topics done ({percent}% by yield)"
     )
     assert response.text.count('aria-pressed="true"') == 10
 
@@ -187,8 +202,8 @@ def test_the_plan_page_groups_topics_by_system_with_share_ranges(alice_client, p
         groups = system_groups(milestone_section(response.text, milestone), milestone.step)
         areas = ContentArea.objects.filter(step=milestone.step, topics__isnull=False).distinct()
         by_heading = {
-            f"{a.name} {a.share_min}–{a.share_max}% of the exam" + (" uncertain" if a.uncertain else ""): a
-            for a in areas
+            f"{a.name} {a.share_min}–{a.share_max}% of the exam {STRENGTH_LABELS[a.source.strength]}": a
+            for a in areas.select_related("source")
         }
         assert len(groups) == len(by_heading) > 10
         assert {heading for heading, _ in groups} == set(by_heading)
@@ -200,17 +215,17 @@ def test_the_plan_page_groups_topics_by_system_with_share_ranges(alice_client, p
 
     step1 = plan.milestones.get(step__code="step1")
     groups = dict(system_groups(milestone_section(response.text, step1), step1.step))
-    assert "Heart failure" in groups["Cardiovascular System 7–11% of the exam"]
+    assert "Heart failure" in groups["Cardiovascular System 7–11% of the exam secondary sources"]
 
 
-def test_the_plan_page_marks_uncertain_shares(alice_client, plan):
+def test_the_plan_page_marks_each_share_with_the_strength_of_its_source(alice_client, plan):
     page = alice_client.get(url("plan_detail", plan)).text
 
     step2ck = plan.milestones.get(step__code="step2ck")
     headings = dict(system_groups(milestone_section(page, step2ck), step2ck.step))
-    assert "Behavioral Health 5–10% of the exam uncertain" in headings
-    assert "Immune System 3–5% of the exam" in headings
-    assert 'class="badge text-bg-warning" title="One source only, or sources disagree">uncertain</span>' in page
+    assert "Behavioral Health 5–10% of the exam one source only" in headings
+    assert "Immune System 3–5% of the exam secondary sources" in headings
+    assert 'class="badge source-badge source-single text-decoration-none"' in page
 
 
 def test_the_plan_page_takes_get_only(alice_client, plan):

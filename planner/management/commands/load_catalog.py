@@ -1,12 +1,14 @@
 from pathlib import Path
 
 import yaml
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from planner.models import ContentArea, Resource, Step, Topic
+from planner.models import ContentArea, PracticeExamForm, Resource, ResourceSection, Source, Step, Topic
 
 CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "usmle.yaml"
+SCHEMA = 2
 
 STEP_FIELDS = [
     "name",
@@ -16,20 +18,20 @@ STEP_FIELDS = [
     "discontinued_year",
     "summary",
     "typical_timing",
-    "exam_days",
-    "blocks",
-    "max_questions",
-    "testing_hours",
+    "order_note",
     "scoring",
     "pass_fail_since",
     "passing_score",
-    "passing_score_uncertain",
     "attempt_limit",
     "requires_degree",
+    "requires_ecfmg_for_img",
     "study_hours",
-    "sources",
 ]
-AREA_FIELDS = ["share_min", "share_max", "uncertain", "source", "source_date", "position"]
+STEP_SOURCES = ["passing_score_source", "attempt_source", "eligibility_source"]
+AREA_FIELDS = ["share_min", "share_max", "source", "position"]
+TOPIC_FIELDS = ["discipline", "emphasis", "yield_weight", "position", "retired_on"]
+RESOURCE_FIELDS = ["step", "name", "kind", "unit", "total", "size_source", "edition", "description", "position"]
+FORM_FIELDS = ["step", "name", "provider", "blocks", "items_per_block", "reports", "source", "position"]
 
 
 def topic_weights(area, topics):
@@ -39,74 +41,194 @@ def topic_weights(area, topics):
     return [midpoint * topic["emphasis"] / total_emphasis for topic in topics]
 
 
-class Command(BaseCommand):
-    help = (
-        "Load the USMLE catalog (Steps, content areas, topics, study resources) from planner/catalog/usmle.yaml "
-        "into the database. Updates rows in place; safe to run again."
-    )
+class Catalog:
+    """One load of the catalog file: each part upserted by its natural key, in one transaction.
 
-    def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=CATALOG, help="Catalog YAML file to load.")
+    Nothing a person's data points at is deleted: a topic, resource or practice-exam form that is
+    no longer in the file is marked retired, and comes back if the file lists it again.
+    """
 
-    @transaction.atomic
-    def handle(self, *args, **options):
-        data = yaml.safe_load(options["file"].read_text())
-        checked_on = data.get("checked_on")
+    def __init__(self, data, today):
+        if data.get("schema") != SCHEMA:
+            raise CommandError(f"The catalog file must say `schema: {SCHEMA}`.")
+        self.data = data
+        self.today = today
+        self.sources = {}
+        self.steps = {}
+        self.areas = {}
 
-        steps = {}
-        for item in data["steps"]:
-            defaults = {name: item.get(name) for name in STEP_FIELDS}
-            defaults["sources"] = defaults["sources"] or []
-            defaults["checked_on"] = checked_on
-            steps[item["code"]], _ = Step.objects.update_or_create(code=item["code"], defaults=defaults)
-        for item in data["steps"]:
-            steps[item["code"]].requires_passed.set([steps[code] for code in item.get("requires_passed") or []])
+    def source(self, key, where):
+        if key is None:
+            return None
+        try:
+            return self.sources[key]
+        except KeyError:
+            raise CommandError(f"{where} names the source {key!r}, which `sources:` does not define.") from None
 
-        areas_seen, topics_seen = self.load_areas(data["steps"], steps)
-        resources = self.load_resources(data.get("resources", []), steps)
-        self.stdout.write(
-            f"Catalog loaded: {len(steps)} steps, {areas_seen} content areas, {topics_seen} topics, "
-            f"{resources} resources."
+    def load(self):
+        self.load_sources()
+        self.load_steps()
+        topics = self.load_areas_and_topics()
+        resources = self.load_resources()
+        forms = self.load_practice_exam_forms()
+        return (
+            f"Catalog loaded: {len(self.sources)} sources, {len(self.steps)} steps, {len(self.areas)} content areas, "
+            f"{topics} topics, {resources} resources, {forms} practice exams."
         )
 
-    def load_areas(self, step_items, steps):
+    def load_sources(self):
+        existing = {source.key: source for source in Source.objects.all()}
+        rows = []
+        for key, item in self.data["sources"].items():
+            source = existing.get(key) or Source(key=key)
+            source.url, source.title, source.strength, source.date = (
+                item["url"],
+                item["title"],
+                item["strength"],
+                item["date"],
+            )
+            rows.append(source)
+            self.sources[key] = source
+        Source.objects.bulk_create([s for s in rows if s.pk is None])
+        Source.objects.bulk_update([s for s in rows if s.pk is not None], ["url", "title", "strength", "date"])
+
+    def load_steps(self):
+        checked_on = self.data.get("checked_on")
+        for item in self.data["steps"]:
+            where = f"Step {item['code']}"
+            defaults = {name: item.get(name, Step._meta.get_field(name).get_default()) for name in STEP_FIELDS}
+            defaults["order_note"] = defaults["order_note"] or ""
+            defaults["checked_on"] = checked_on
+            for name in STEP_SOURCES:
+                defaults[name] = self.source(item.get(name), where)
+            exam_format = item.get("format") or {}
+            defaults["format_days"] = exam_format.get("days") or []
+            defaults["total_items"] = exam_format.get("total_items")
+            defaults["testing_hours"] = exam_format.get("testing_hours")
+            defaults["format_effective_on"] = exam_format.get("effective_on")
+            defaults["format_source"] = self.source(exam_format.get("source"), f"{where}'s format")
+            self.steps[item["code"]], _ = Step.objects.update_or_create(code=item["code"], defaults=defaults)
+        for item in self.data["steps"]:
+            required = [self.steps[code] for code in item.get("requires_passed") or []]
+            self.steps[item["code"]].requires_passed.set(required)
+
+    def load_areas_and_topics(self):
         existing_areas = {(a.step_id, a.kind, a.name): a for a in ContentArea.objects.all()}
-        areas, area_topics = [], []
-        for item in step_items:
-            step = steps[item["code"]]
+        area_rows = []
+        for item in self.data["steps"]:
+            step = self.steps[item["code"]]
             for position, row in enumerate(item.get("areas") or []):
                 area = existing_areas.get((step.pk, row["kind"], row["name"])) or ContentArea(
                     step=step, kind=row["kind"], name=row["name"]
                 )
-                values = {**row, "position": position, "source": row.get("source") or ""}
-                for name in AREA_FIELDS:
-                    setattr(area, name, values.get(name))
-                areas.append(area)
-                area_topics.append((area, row, row.get("topics") or []))
+                area.share_min, area.share_max, area.position = row["share_min"], row["share_max"], position
+                area.source = self.source(row.get("source"), f"{step.name}: {row['name']}")
+                self.areas[(step.code, row["name"])] = area
+                area_rows.append((area, row))
+        areas = [area for area, _ in area_rows]
         ContentArea.objects.bulk_create([a for a in areas if a.pk is None])
         ContentArea.objects.bulk_update([a for a in areas if a.pk is not None], AREA_FIELDS)
 
         existing_topics = {(t.area_id, t.name): t for t in Topic.objects.all()}
+        seen = set()
         topics = []
-        for area, row, topic_rows in area_topics:
+        for area, row in area_rows:
+            topic_rows = row.get("topics") or []
             for position, (topic_row, weight) in enumerate(
                 zip(topic_rows, topic_weights(row, topic_rows), strict=True)
             ):
                 topic = existing_topics.get((area.pk, topic_row["name"])) or Topic(
                     step=area.step, area=area, name=topic_row["name"]
                 )
+                topic.discipline = topic_row.get("discipline") or ""
                 topic.emphasis = topic_row["emphasis"]
                 topic.yield_weight = weight
                 topic.position = position
+                topic.retired_on = None
+                seen.add((area.pk, topic.name))
                 topics.append(topic)
         Topic.objects.bulk_create([t for t in topics if t.pk is None])
-        Topic.objects.bulk_update([t for t in topics if t.pk is not None], ["emphasis", "yield_weight", "position"])
-        return len(areas), len(topics)
+        Topic.objects.bulk_update([t for t in topics if t.pk is not None], TOPIC_FIELDS)
+        gone = [pk for key, pk in ((k, t.pk) for k, t in existing_topics.items()) if key not in seen]
+        Topic.objects.filter(pk__in=gone, retired_on__isnull=True).update(retired_on=self.today)
+        return len(topics)
 
-    def load_resources(self, items, steps):
-        for item in items:
-            resource, _ = Resource.objects.update_or_create(
-                name=item["name"], defaults={"kind": item["kind"], "description": item.get("description", "")}
+    def load_resources(self):
+        existing = {resource.key: resource for resource in Resource.objects.all()}
+        resources, sections = [], []
+        for position, item in enumerate(self.data.get("resources") or []):
+            where = f"Resource {item['key']}"
+            resource = existing.get(item["key"]) or Resource(key=item["key"])
+            values = {
+                **item,
+                "step": self.steps[item["step"]],
+                "size_source": self.source(item.get("size_source"), where),
+                "edition": item.get("edition") or "",
+                "description": item.get("description") or "",
+                "position": position,
+            }
+            for name in RESOURCE_FIELDS:
+                setattr(resource, name, values[name])
+            resource.retired_on = None
+            resources.append(resource)
+            for section_position, section in enumerate(item.get("sections") or []):
+                area = self.areas.get((item["step"], section["area"]))
+                if area is None:
+                    raise CommandError(f"{where} has a section for {section['area']!r}, not a system of its Step.")
+                sections.append((resource, section_position, area, section))
+        Resource.objects.bulk_create([r for r in resources if r.pk is None])
+        Resource.objects.bulk_update([r for r in resources if r.pk is not None], [*RESOURCE_FIELDS, "retired_on"])
+        keys = {resource.key for resource in resources}
+        Resource.objects.exclude(key__in=keys).filter(retired_on__isnull=True).update(retired_on=self.today)
+
+        # Sections are the catalog's own description of a resource; nothing else points at them.
+        ResourceSection.objects.filter(resource__in=resources).delete()
+        ResourceSection.objects.bulk_create(
+            ResourceSection(
+                resource=resource,
+                position=position,
+                area=area,
+                amount=section["amount"],
+                first_unit=section.get("first"),
             )
-            resource.steps.set([steps[code] for code in item["steps"]])
-        return len(items)
+            for resource, position, area, section in sections
+        )
+        return len(resources)
+
+    def load_practice_exam_forms(self):
+        existing = {form.key: form for form in PracticeExamForm.objects.all()}
+        forms = []
+        for position, item in enumerate(self.data.get("practice_exams") or []):
+            form = existing.get(item["key"]) or PracticeExamForm(key=item["key"])
+            values = {
+                **item,
+                "step": self.steps[item["step"]],
+                "source": self.source(item.get("source"), f"Practice exam {item['key']}"),
+                "position": position,
+            }
+            for name in FORM_FIELDS:
+                setattr(form, name, values[name])
+            form.retired_on = None
+            forms.append(form)
+        PracticeExamForm.objects.bulk_create([f for f in forms if f.pk is None])
+        PracticeExamForm.objects.bulk_update([f for f in forms if f.pk is not None], [*FORM_FIELDS, "retired_on"])
+        keys = {form.key for form in forms}
+        PracticeExamForm.objects.exclude(key__in=keys).filter(retired_on__isnull=True).update(retired_on=self.today)
+        return len(forms)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the USMLE catalog (sources, Steps, content areas, topics, study resources, practice exams) from "
+        "planner/catalog/usmle.yaml into the database. Updates rows in place and retires what the file no longer "
+        "lists, so people's plans keep their work; safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=CATALOG, help="Catalog YAML file to load.")
+
+    def handle(self, *args, **options):
+        data = yaml.safe_load(options["file"].read_text())
+        with transaction.atomic():
+            summary = Catalog(data, timezone.localdate()).load()
+        self.stdout.write(summary)

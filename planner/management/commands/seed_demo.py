@@ -1,3 +1,4 @@
+import math
 import random
 from datetime import datetime, time, timedelta
 
@@ -8,13 +9,43 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from planner.models import ContentArea, ExamResult, Milestone, Plan, PlanTopic, PracticeExam, Step, StudyLog
+from planner.models import (
+    ContentArea,
+    ExamResult,
+    Milestone,
+    Plan,
+    PlanTopic,
+    PracticeExam,
+    PracticeExamForm,
+    Step,
+    StudyLog,
+)
 from planner.plans import Choice, StepChoice, save_plan
 
 DEMO_DOMAIN = "demo.usmleprep.test"
 DEMO_EMAIL = f"demo@{DEMO_DOMAIN}"
 DEMO_PASSWORD = "demo-password-not-secret"
 HISTORY_DAYS = 730
+PRACTICE_KINDS = {
+    PracticeExamForm.Provider.NBME: PracticeExam.Kind.NBME,
+    PracticeExamForm.Provider.UWORLD: PracticeExam.Kind.UWSA,
+    PracticeExamForm.Provider.USMLE: PracticeExam.Kind.FREE120,
+    PracticeExamForm.Provider.OTHER: PracticeExam.Kind.OTHER,
+}
+
+
+def practice_result(form, percent):
+    """A result as the form reports it, with percent and score or pass probability consistent.
+
+    The mappings are rough shapes for demo data only: about 60% correct is near Step 1's passing
+    line on NBME forms, and each point of percent is about two points of three-digit score.
+    """
+    if form.reports == PracticeExamForm.Reports.PERCENT_AND_PASS_PROBABILITY:
+        probability = 100 / (1 + math.exp(-(percent - 60) / 3.5))
+        return {"percent_correct": percent, "pass_probability": min(99, max(1, round(probability)))}
+    if form.reports == PracticeExamForm.Reports.THREE_DIGIT:
+        return {"percent_correct": percent, "score": min(300, 100 + 2 * percent)}
+    return {"percent_correct": percent}
 
 
 class Command(BaseCommand):
@@ -96,20 +127,19 @@ class Command(BaseCommand):
         StudyLog.objects.bulk_create(logs, batch_size=500)
 
         exams = []
-        for index in range(12):
-            code = "step1" if index < 6 else "step2ck"
-            window_end = dates["step1"] if code == "step1" else today
-            taken_on = window_end - timedelta(days=(6 - index % 6) * 10)
-            exams.append(
-                PracticeExam(
-                    plan=plan,
-                    milestone=milestones[code],
-                    kind=rng.choice([PracticeExam.Kind.NBME, PracticeExam.Kind.UWSA]),
-                    form_name=f"Form {25 + index % 6}",
-                    taken_on=taken_on,
-                    score=rng.randint(190, 235) if code == "step1" else rng.randint(215, 260),
-                    percent_correct=rng.randint(55, 85),
+        for code, window_end in [("step1", dates["step1"]), ("step2ck", today)]:
+            forms = list(PracticeExamForm.objects.filter(step=steps[code], retired_on__isnull=True))
+            for index, form in enumerate(rng.sample(forms, min(6, len(forms)))):
+                exams.append(
+                    PracticeExam(
+                        plan=plan,
+                        milestone=milestones[code],
+                        form=form,
+                        kind=PRACTICE_KINDS[form.provider],
+                        form_name=form.name,
+                        taken_on=window_end - timedelta(days=(6 - index) * 8),
+                        **practice_result(form, rng.randint(52, 82)),
+                    )
                 )
-            )
         PracticeExam.objects.bulk_create(exams)
         return {"topics": len(plan_topics), "logs": len(logs), "exams": len(exams)}
