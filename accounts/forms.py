@@ -1,9 +1,10 @@
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 
-from accounts import throttle
+from accounts.fields import LowercaseEmailField
 from accounts.models import User
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
@@ -13,7 +14,7 @@ def email_taken(email, exclude_pk=None):
     return User.objects.filter(email=email).exclude(pk=exclude_pk).exists()
 
 
-class SignUpForm(BaseUserCreationForm):
+class SignUpForm(auth_forms.BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["name", "email"]
@@ -27,48 +28,69 @@ class SignUpForm(BaseUserCreationForm):
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
-    def clean_email(self):
-        email = throttle.normalise_email(self.cleaned_data["email"])
-        if email_taken(email):
-            raise forms.ValidationError("An account with this email already exists. Sign in instead?")
-        return email
+    def validate_unique(self):
+        # A taken address is not an error here: accounts.signup emails its owner instead of telling the form.
+        pass
 
 
-class SignInForm(AuthenticationForm):
-    """Email and password, refused for a while after repeated failures on the same account."""
+class AdminUserCreationForm(auth_forms.BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "name"]
 
+
+class SignInRefusalMessage:
+    """Says why the throttle refused a sign-in (accounts.backends sets request.sign_in_refused)."""
+
+    refusal_messages = {
+        "account": (
+            "Too many failed sign-ins for this account from here. For your security, wait 15 minutes and try "
+            "again, or reset your password."
+        ),
+        "address": "Too many failed sign-ins from your network. For your security, wait 15 minutes and try again.",
+    }
+
+    def get_invalid_login_error(self):
+        refused = getattr(self.request, "sign_in_refused", None)
+        if refused:
+            return forms.ValidationError(self.refusal_messages[refused], code="locked_out")
+        return super().get_invalid_login_error()
+
+
+class SignInForm(SignInRefusalMessage, auth_forms.AuthenticationForm):
     error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password do not match an account. Both are case-sensitive except the email.",
-        "locked_out": (
-            "Too many failed sign-ins for this account. For your security, wait 15 minutes and try again, "
-            "or reset your password."
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email and password do not match an account. Both are case-sensitive except the email. "
+            "If you have just signed up, open the link we emailed you first."
         ),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        self.fields["username"] = LowercaseEmailField(
+            label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        )
 
-    def clean(self):
-        email = self.cleaned_data.get("username")
-        if email and throttle.is_locked_out(email):
-            raise forms.ValidationError(self.error_messages["locked_out"], code="locked_out")
-        try:
-            cleaned_data = super().clean()
-        except forms.ValidationError:
-            if email:
-                throttle.record_failure(email)
-            raise
-        if email:
-            throttle.clear_failures(email)
-        return cleaned_data
+
+class AdminSignInForm(SignInRefusalMessage, AdminAuthenticationForm):
+    pass
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = LowercaseEmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=TIME_ZONE_CHOICES, help_text="Used for “today”, due dates and streaks.", label="Time zone"
+    )
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change your email.",
     )
 
     class Meta:
@@ -77,14 +99,27 @@ class ProfileForm(forms.ModelForm):
         labels = {"name": "Your name", "background": "Your background"}
         help_texts = {"background": "Used to point out the requirements that apply to you."}
 
+    field_order = ["name", "email", "current_password", "time_zone", "background"]
+
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
     def clean_email(self):
-        email = throttle.normalise_email(self.cleaned_data["email"])
+        email = self.cleaned_data["email"]
         if email_taken(email, exclude_pk=self.instance.pk):
             raise forms.ValidationError("Another account already uses this email.")
         return email
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "email" in self.changed_data and not self.instance.check_password(cleaned_data.get("current_password")):
+            self.add_error("current_password", "Enter your current password to change your email.")
+        return cleaned_data
+
+    def save(self, commit=True):
+        if "email" in self.changed_data:
+            self.instance.email_verified_at = None
+        return super().save(commit)
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,4 +1,6 @@
+import re
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -6,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from accounts.fields import EmailAddressField
 
 
 def validate_time_zone(value):
@@ -16,9 +20,6 @@ def validate_time_zone(value):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def get_by_natural_key(self, email):
-        return self.get(email=email.strip().lower())
-
     def create_user(self, email, password=None, **fields):
         user = self.model(email=email, **fields)
         user.set_password(password)
@@ -26,6 +27,7 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("email_verified_at", timezone.now())
         return self.create_user(email, password, is_staff=True, is_superuser=True, **fields)
 
 
@@ -35,13 +37,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         DO = "do", "DO student or graduate"
         IMG = "img", "International medical graduate (IMG)"
 
-    email = models.EmailField("email address", unique=True)
+    email = EmailAddressField("email address", unique=True)
     name = models.CharField(max_length=150)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     background = models.CharField(max_length=8, choices=Background.choices, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person opens the link we sent to this address; reminders go to confirmed addresses only.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -58,28 +62,100 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.email
 
-    def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)
-
     def get_full_name(self):
         return self.name
 
     def get_short_name(self):
         return self.name
 
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
 
-class SignInFailure(models.Model):
-    """One failed sign-in for an email address; counted to throttle password guessing."""
+    def is_pending(self):
+        """Made by sign-up and not yet confirmed: nobody has shown they own the address or used the account."""
+        return not self.is_active and self.email_verified_at is None and self.last_login is None
 
-    email = models.CharField(max_length=254)
-    failed_at = models.DateTimeField(default=timezone.now)
+    def confirm_email(self):
+        if self.is_pending():
+            self.is_active = True
+        self.email_verified_at = timezone.now()
+        self.save(update_fields=["is_active", "email_verified_at"])
+
+
+class SignInThrottle(models.Model):
+    """Sign-in attempts in the current window, for one account from one address or (account "") for an address.
+
+    The account is an HMAC of the typed email, so the table keeps no addresses, nor passwords typed in the
+    email box. accounts.throttle counts with one atomic upsert per attempt.
+    """
+
+    account = models.CharField(max_length=64, blank=True)
+    address = models.CharField(max_length=45)
+    attempts = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
 
     class Meta:
-        indexes = [
-            # throttle.is_locked_out: failures for one email in the last window.
-            models.Index(fields=["email", "failed_at"], name="signinfailure_email_time"),
+        constraints = [
+            # throttle.take_attempt upserts on this pair; throttle.clear_account deletes by its account prefix.
+            models.UniqueConstraint(fields=["account", "address"], name="signinthrottle_account_address"),
         ]
 
     def __str__(self):
-        return f"{self.email} at {self.failed_at:%Y-%m-%d %H:%M}"
+        return f"{self.attempts} attempts from {self.address} until {self.window_ends:%Y-%m-%d %H:%M}"
+
+
+BROWSERS = [("Edg", "Edge"), ("OPR", "Opera"), ("Firefox", "Firefox"), ("Chrome", "Chrome"), ("Safari", "Safari")]
+SYSTEMS = [
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+]
+
+
+def describe_user_agent(user_agent):
+    """'Firefox on Linux': a few words a person recognises; unknown parts are left out."""
+    browser = next((name for token, name in BROWSERS if re.search(rf"\b{token}/", user_agent)), None)
+    system = next((name for token, name in SYSTEMS if token in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown device"
+
+
+# However active, a session ends this long after sign-in (accounts.sessions.keep_alive).
+SESSION_MAX_AGE = timedelta(days=30)
+
+
+class UserSessionQuerySet(models.QuerySet):
+    def active_for(self, user):
+        now = timezone.now()
+        return self.filter(user=user, session__expire_date__gt=now, created_at__gt=now - SESSION_MAX_AGE).order_by(
+            "-last_seen_at"
+        )
+
+
+class UserSession(models.Model):
+    """A browser someone is signed in on, for their list of sessions.
+
+    It points at the stored session, whose key is a hash of the cookie (accounts.sessions), and goes
+    with it: sign-out, expiry and `clearsessions` delete the session and so this row.
+    """
+
+    session = models.OneToOneField("sessions.Session", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.device} of {self.user}, last seen {self.last_seen_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def device(self):
+        return describe_user_agent(self.user_agent)

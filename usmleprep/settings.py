@@ -1,7 +1,8 @@
 """Settings for the USMLE Prep Planner, read from the environment.
 
-With nothing set, the app runs locally on SQLite with DEBUG on. With DEBUG off it refuses to
-start without SECRET_KEY and ALLOWED_HOSTS, and `manage.py check --deploy` is clean.
+DEBUG is off unless DEBUG=1 is set (`make run` and the test settings set it), and with DEBUG off the
+app refuses to start without SECRET_KEY and ALLOWED_HOSTS, so a deployment that forgets a variable
+stops instead of showing debug pages. `manage.py check --deploy` is clean with production settings.
 The README lists every variable.
 """
 
@@ -46,7 +47,7 @@ def env_list(name, default=()):
     return items or list(default)
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -81,11 +82,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.session_lifetime",
+    "accounts.middleware.private_pages",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.user_time_zone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "usmleprep.middleware.permissions_policy",
 ]
 
 ROOT_URLCONF = "usmleprep.urls"
@@ -119,16 +123,23 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Sign-in goes through the throttle (accounts/throttle.py), for the app and the admin alike.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+# OWASP ASVS 4.0 2.1.1 and 2.1.7: at least 12 characters, and not a known common password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "planner:dashboard"
 LOGOUT_REDIRECT_URL = "planner:landing"
+
+# Sessions end after 14 days without a visit (re-dated at most daily) and 30 days after sign-in
+# (accounts/sessions.py, which also stores them under a hash of their key).
+SESSION_ENGINE = "accounts.sessions"
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -171,10 +182,18 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # Browsers accept __Host- cookies only when Secure, for Path=/ and without a Domain, so no other
+    # host under the same domain can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind the proxy, X-Forwarded-Proto says whether the client used HTTPS and X-Forwarded-For
+# where it came from (accounts/audit.py); without it, both headers are ignored.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -197,9 +216,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Sign-ins, failures, lockouts, password and email changes and session revocations go to the
+# "usmleprep.security" logger, one line each with the account id and the client address.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -1,9 +1,15 @@
+import logging
+import re
+
+import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
 from conftest import PASSWORD, make_user
 
 URL = reverse("accounts:profile")
+NEW = "a completely new passphrase"
 
 
 def profile_data(**overrides):
@@ -20,14 +26,15 @@ def test_it_shows_the_profile(alice_client):
     assert '<option value="America/New_York" selected>' in response.text
 
 
-def test_it_saves_name_time_zone_and_background(alice_client, alice):
-    response = alice_client.post(URL, profile_data(name="Alice  B. Adams"))
+def test_it_saves_name_time_zone_and_background_without_the_password(alice_client, alice):
+    response = alice_client.post(URL, profile_data(name="Alice  B. Adams", email=" ALICE@example.com"))
 
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.name == "Alice B. Adams"
     assert alice.time_zone == "Asia/Kolkata"
     assert alice.get_background_display() == "International medical graduate (IMG)"
+    assert mail.outbox == []
 
 
 def test_it_refuses_an_unknown_time_zone_and_keeps_the_rest(alice_client, alice):
@@ -41,27 +48,94 @@ def test_it_refuses_an_unknown_time_zone_and_keeps_the_rest(alice_client, alice)
 
 
 def test_it_refuses_an_email_another_account_uses(alice_client, bob):
-    response = alice_client.post(URL, profile_data(email="BOB@example.com"))
+    response = alice_client.post(URL, profile_data(email="BOB@example.com", current_password=PASSWORD))
 
     assert response.status_code == 200
     assert "Another account already uses this email." in response.text
+
+
+def test_it_refuses_an_email_longer_than_254_characters(alice_client):
+    response = alice_client.post(URL, profile_data(email="a" * 250 + "@example.com", current_password=PASSWORD))
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.text
+
+
+def test_changing_the_email_needs_the_current_password(alice_client, alice):
+    for password in ["", "not my password"]:
+        response = alice_client.post(URL, profile_data(email="alice@new.example.com", current_password=password))
+
+        assert response.status_code == 200
+        assert "Enter your current password to change your email." in response.text
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+    assert mail.outbox == []
+
+
+def test_changing_the_email_tells_the_old_address_and_asks_the_new_one_to_confirm(alice_client, alice, caplog):
+    caplog.set_level(logging.INFO, logger="usmleprep.security")
+    alice.email_verified_at = alice.date_joined
+    alice.save()
+
+    response = alice_client.post(URL, profile_data(email="Alice@New.example.com", current_password=PASSWORD))
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@new.example.com"
+    assert alice.email_verified_at is None
+    assert [message.to for message in mail.outbox] == [["alice@example.com"], ["alice@new.example.com"]]
+    assert "was just changed from this address" in mail.outbox[0].body
+    assert "/accounts/verify/" in mail.outbox[1].body
+    assert any(message.startswith(f"email_changed account={alice.pk} ") for message in caplog.messages)
+
+
+def test_an_unconfirmed_email_can_be_confirmed_from_a_new_link(alice_client, alice):
+    page = alice_client.get(URL)
+    assert "is not confirmed yet" in page.text
+
+    alice_client.post(reverse("accounts:resend_verification"))
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    response = alice_client.post(link, follow=True)
+
+    assert "Your email address is confirmed." in response.text
+    assert "alice@example.com is confirmed." in response.text
+
+
+def test_resending_the_link_takes_post_only(alice_client):
+    assert alice_client.get(reverse("accounts:resend_verification")).status_code == 405
+    assert mail.outbox == []
+
+
+def test_a_confirmation_link_works_signed_out_once(client, alice):
+    client.force_login(alice)
+    client.post(reverse("accounts:resend_verification"))
+    client.logout()
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+
+    response = client.post(link)
+
+    assert response.url == reverse("accounts:login")
+    alice.refresh_from_db()
+    assert alice.email_verified
+    assert "This link no longer works" in client.get(link).text
 
 
 def test_it_requires_sign_in(client, db):
     assert client.get(URL).status_code == 302
 
 
-def test_password_change_works_and_keeps_the_person_signed_in(alice_client, alice):
-    new = "a completely new passphrase"
+def test_password_change_works_keeps_the_person_signed_in_and_sends_a_notice(alice_client, alice):
     response = alice_client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
     )
 
     assert response.status_code == 302
     alice.refresh_from_db()
-    assert alice.check_password(new)
+    assert alice.check_password(NEW)
     assert alice_client.get(URL).status_code == 200
+    assert [message.to for message in mail.outbox] == [["alice@example.com"]]
+    assert "password of your USMLE Prep Planner account was just changed" in mail.outbox[0].body
 
 
 def test_password_change_refuses_a_wrong_old_password(alice_client):
@@ -72,6 +146,20 @@ def test_password_change_refuses_a_wrong_old_password(alice_client):
 
     assert response.status_code == 200
     assert "Your old password was entered incorrectly" in response.text
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("eleven char", "at least 12 characters"), ("1q2w3e4r5t6y", "This password is too common.")],
+)
+def test_password_change_refuses_a_short_or_common_password_next_to_the_field(alice_client, password, message):
+    response = alice_client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["new_password2"])
 
 
 def test_delete_account_asks_for_the_password(alice_client, alice):
@@ -99,5 +187,6 @@ def test_delete_account_shows_a_confirmation_page_on_get(alice_client, alice):
     assert User.objects.filter(pk=alice.pk).exists()
 
 
-def test_emails_are_stored_lower_case(db):
+def test_emails_are_stored_and_looked_up_lower_case(db):
     assert make_user("Dana@Example.com").email == "dana@example.com"
+    assert User.objects.get(email=" DANA@example.COM").email == "dana@example.com"

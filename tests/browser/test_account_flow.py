@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -8,7 +9,7 @@ from accounts.models import User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_person_signs_up_signs_out_and_signs_in_again(page):
+def test_a_person_signs_up_confirms_the_email_then_signs_in_and_out(page):
     page.goto("/")
     page.get_by_role("link", name="Create a free account").click()
 
@@ -18,14 +19,11 @@ def test_a_person_signs_up_signs_out_and_signs_in_again(page):
     page.get_by_label("Password confirmation").fill("a long enough passphrase")
     page.get_by_role("button", name="Create account").click()
 
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Erin Evans")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert User.objects.filter(email="erin@example.com").exists()
-
-    # The navigation folds into a menu button at phone width.
-    page.get_by_role("button", name="Show navigation").click()
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Create a free account")).to_be_visible()
+    page.goto(re.search(r"http://[^/]+(/accounts/verify/\S+)", mail.outbox[-1].body).group(1))
+    page.get_by_role("button", name="Confirm my email").click()
+    expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("erin@example.com")
@@ -34,6 +32,11 @@ def test_a_person_signs_up_signs_out_and_signs_in_again(page):
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Erin Evans")
+
+    # The navigation folds into a menu button at phone width.
+    page.get_by_role("button", name="Show navigation").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Create a free account")).to_be_visible()
 
 
 def test_a_wrong_password_is_explained_on_the_page(page, alice):

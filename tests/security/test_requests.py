@@ -14,7 +14,15 @@ from tests.security.test_ownership_matrix import MATRIX, NOW, alice_objects, sna
 ROOT = Path(__file__).resolve().parents[2]
 
 POST_URLS = [(name, kind) for name, (kind, methods, _) in MATRIX.items() if "POST" in methods]
-OTHER_POST_URLS = ["planner:plan_create", "accounts:logout", "accounts:profile", "accounts:delete"]
+OTHER_POST_URLS = [
+    "planner:plan_create",
+    "accounts:logout",
+    "accounts:profile",
+    "accounts:delete",
+    "accounts:sign_out_session",
+    "accounts:sign_out_other_sessions",
+    "accounts:resend_verification",
+]
 
 
 @pytest.mark.parametrize(("url_name", "kind"), POST_URLS)
@@ -98,12 +106,60 @@ def test_every_html_page_sends_the_security_headers(alice, catalog, url_name):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    assert "camera=(), " in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert "microphone=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["planner:dashboard", "planner:plan_create", "planner:landing", "accounts:profile", "accounts:delete"]
+)
+def test_signed_in_pages_are_kept_out_of_caches(alice_client, catalog, url_name):
+    response = alice_client.get(reverse(url_name), follow=True)
+
+    assert response.status_code == 200
+    assert set(response["Cache-Control"].split(", ")) >= {"private", "no-store"}
+
+
+def test_a_successful_sign_in_answer_is_kept_out_of_caches_too(client, alice):
+    response = client.post(reverse("accounts:login"), {"username": "alice@example.com", "password": PASSWORD})
+
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url_name", ["planner:landing", "accounts:signup"])
+def test_signed_out_public_pages_may_be_cached(client, db, url_name):
+    assert "no-store" not in client.get(reverse(url_name)).get("Cache-Control", "")
+
+
+def test_static_files_are_not_marked_private(alice_client):
+    response = alice_client.get("/static/css/app.css")
+
+    assert response.status_code == 200
+    assert "private" not in response.get("Cache-Control", "")
+
+
+def test_the_landing_page_answers_with_a_nul_byte_in_the_session_cookie(db):
+    # PostgreSQL's driver refuses NUL in a query; the session key used to reach it and answer 500.
+    client = Client()
+    client.cookies["sessionid"] = "\x00" + "a" * 31
+
+    assert client.get(reverse("planner:landing")).status_code == 200
+
+
+def test_every_page_names_a_favicon_and_describes_the_site(client, db):
+    response = client.get(reverse("planner:landing"))
+
+    assert '<link rel="icon" href="/static/favicon.svg"' in response.text
+    assert '<meta name="description" content="Plan your USMLE Steps' in response.text
+    assert client.get("/static/favicon.svg").status_code == 200
 
 
 def production_env():
     # The browser tests allow Django's ORM under Playwright's event loop; a real server must not.
     inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return inherited | {
+        "DJANGO_SETTINGS_MODULE": "usmleprep.settings",
         "DEBUG": "0",
         "SECRET_KEY": "test-" + "x7Q!" * 20,
         "ALLOWED_HOSTS": "plan.example.org",
@@ -111,10 +167,12 @@ def production_env():
     }
 
 
-def test_production_settings_turn_on_hsts_and_secure_cookies():
+def test_production_settings_turn_on_hsts_and_secure_cookies_with_host_only_names():
     code = (
         "from django.conf import settings as s; "
-        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, "
+        "s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH)"
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -125,7 +183,33 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
         check=True,
     )
 
-    assert result.stdout.split() == ["31536000", "True", "True", "True"]
+    assert result.stdout.split() == [
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "None",
+        "None",
+        "/",
+        "/",
+    ]
+
+
+def test_without_secure_cookies_the_cookie_names_stay_plain():
+    # __Host- cookies need Secure; a plain-HTTP deployment (the benchmark, the restart test) keeps the usual names.
+    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=production_env() | {"SECURE_COOKIES": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["sessionid", "csrftoken"]
 
 
 def test_production_settings_pass_the_deploy_check():
@@ -143,6 +227,28 @@ def test_production_settings_pass_the_deploy_check():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = production_env()
+    del env["SECRET_KEY"]
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_with_debug_unset_the_app_is_in_production_mode_and_refuses_to_start_without_a_secret_key():
+    # A deployment that forgets DEBUG must not show Django's debug pages with the URL list.
+    env = production_env()
+    del env["DEBUG"]
+    code = "from django.conf import settings as s; print(s.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["False"]
+
     del env["SECRET_KEY"]
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
 
