@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint install bench clean
+.PHONY: run test lint install bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,23 @@ $(AXE): package.json package-lock.json
 
 install: $(INSTALLED) $(AXE)
 
+run: export DEBUG ?= 1
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED) $(AXE)
+# Debian's Chromium for the browser tests, installed when missing and this machine lets us (root, apt-get).
+CHROMIUM := $(or $(CHROMIUM_PATH),/usr/bin/chromium)
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "No Chromium at $(CHROMIUM): run 'sudo apt-get install chromium' (or set CHROMIUM_PATH); the browser tests fail until then."; fi; \
+	fi
+
+test: $(INSTALLED) $(AXE) chromium
 	$(BIN)/python -m pytest
 
 # Load benchmark against the database DATABASE_URL names (see README): gunicorn + Debian's wrk, loopback only.
