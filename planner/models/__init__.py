@@ -12,6 +12,14 @@ from planner.models.catalog import (
     TopicQuerySet,
 )
 from planner.models.plans import MAX_HOURS_PER_DAY, WEEKDAY_NAMES, Milestone, Plan, PlanTopic
+from planner.models.schedule import (
+    Allocation,
+    DayException,
+    PlanResource,
+    PracticeExamSlot,
+    StudyBlock,
+    TaskProgress,
+)
 from planner.models.tracking import MAX_BLOCK_QUESTIONS, MAX_LOG_MINUTES, ExamResult, PracticeExam, StudyLog
 
 __all__ = [
@@ -20,18 +28,24 @@ __all__ = [
     "MAX_LOG_MINUTES",
     "THREE_DIGIT_MAX",
     "WEEKDAY_NAMES",
+    "Allocation",
     "ContentArea",
+    "DayException",
     "ExamResult",
     "Milestone",
     "Plan",
+    "PlanResource",
     "PlanTopic",
     "PracticeExam",
     "PracticeExamForm",
+    "PracticeExamSlot",
     "Resource",
     "ResourceSection",
     "Source",
     "Step",
+    "StudyBlock",
     "StudyLog",
+    "TaskProgress",
     "Topic",
     "TopicQuerySet",
 ]

@@ -117,6 +117,11 @@ class Milestone(models.Model):
     target_score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(THREE_DIGIT_MAX)]
     )
+    # The day-by-day layout (planner/layout.py): when it was made, its phases and what it said.
+    laid_out_at = models.DateTimeField(null=True, blank=True)
+    practice_starts_on = models.DateField(null=True, blank=True)
+    final_review_starts_on = models.DateField(null=True, blank=True)
+    layout_summary = models.JSONField(default=dict, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
 

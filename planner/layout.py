@@ -1,0 +1,491 @@
+"""A Step's day-by-day plan: from the database to planner.daily and back.
+
+`lay_out_milestone` is the one write path: it reads the person's resources, blocks, days off and
+what they have done, lays out only the work left, and stores the phases, block spans, allocations
+and practice-exam days. Completed work lives in TaskProgress and is never touched here.
+`StoredPlan` is the read path for pages: a few queries, whatever the plan's length.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from planner import daily
+from planner.models import (
+    Allocation,
+    ContentArea,
+    DayException,
+    Milestone,
+    PlanResource,
+    PracticeExam,
+    PracticeExamSlot,
+    Resource,
+    ResourceSection,
+    StudyBlock,
+    TaskProgress,
+)
+
+# Minutes of study per unit, for a resource the person has not timed themselves: this project's
+# estimates (a dense review-book page, a Pathoma chapter with its video, an hour of video watched
+# with pauses, a question done and its explanation read, a flashcard, a case simulation).
+MINUTES_PER_UNIT = {
+    Resource.Unit.PAGE: 5,
+    Resource.Unit.CHAPTER: 150,
+    Resource.Unit.HOUR: 90,
+    Resource.Unit.QUESTION: 3,
+    Resource.Unit.CARD: 0.5,
+    Resource.Unit.CASE: 25,
+}
+# Of a question bank, this share is kept for mixed, timed blocks in the practice phase; the rest is
+# done by system alongside each block.
+MIXED_QUESTION_SHARE = 0.3
+# Self-assessments at exam pace: 30 minutes for 20 items since 2026.
+MINUTES_PER_PRACTICE_ITEM = 1.5
+# Blocks that stand on their own at the end of content review, whatever their share.
+LATE_BLOCK_PREFIXES = ("Social Sciences", "Biostatistics")
+
+DAILY_KINDS = {
+    Resource.Kind.BOOK: daily.BOOK,
+    Resource.Kind.VIDEO: daily.VIDEO,
+    Resource.Kind.QBANK: daily.QBANK,
+    Resource.Kind.FLASHCARDS: daily.CARDS,
+    Resource.Kind.CASES: daily.BOOK,
+}
+DAILY_UNITS = {
+    Resource.Unit.PAGE: "pages",
+    Resource.Unit.CHAPTER: "chapters",
+    Resource.Unit.HOUR: "minutes",
+    Resource.Unit.QUESTION: "questions",
+    Resource.Unit.CARD: "cards",
+    Resource.Unit.CASE: "cases",
+}
+
+
+def units_per_catalog_unit(unit):
+    """Video is planned by the minute: an hour of the catalog's is 60 of the planner's units."""
+    return 60 if unit == Resource.Unit.HOUR else 1
+
+
+def default_minutes_per_unit(unit):
+    return MINUTES_PER_UNIT[unit]
+
+
+def calendar_for(plan, exceptions):
+    minutes = {}
+    for exception in exceptions:
+        for offset in range((exception.ends_on - exception.starts_on).days + 1):
+            minutes[exception.starts_on + timedelta(days=offset)] = exception.hours * 60
+    return daily.StudyCalendar(tuple(hours * 60 for hours in plan.weekly_hours), minutes)
+
+
+def default_block_order(areas):
+    """Largest share first; communication, ethics and biostatistics as blocks of their own at the end."""
+    return sorted(areas, key=lambda a: (a.name.startswith(LATE_BLOCK_PREFIXES), -a.share_midpoint, a.position))
+
+
+def resource_input(plan_resource, parts=()):
+    scale = units_per_catalog_unit(plan_resource.unit)
+    return daily.ResourceInput(
+        key=plan_resource.pk,
+        name=plan_resource.name,
+        kind=DAILY_KINDS[plan_resource.kind],
+        unit=DAILY_UNITS[plan_resource.unit],
+        minutes_per_unit=float(plan_resource.minutes_per_unit) / scale,
+        parts=tuple(parts),
+    )
+
+
+def catalog_parts(plan_resource, sections, blocks):
+    """(area id or None, first unit, amount) for the whole resource, in the order it is studied.
+
+    A resource the catalog divides by system keeps its sections (scaled to the person's edition);
+    others are split over the blocks by their share of the exam, with a question bank's mixed share
+    kept for the practice phase.
+    """
+    scale = units_per_catalog_unit(plan_resource.unit)
+    total = round(float(plan_resource.total) * scale)
+    if sections:
+        catalog_total = sum(float(section.amount) for section in sections) * scale
+        factor = total / catalog_total if catalog_total else 1
+        numbered = sections[0].first_unit is not None
+        parts, next_unit = [], sections[0].first_unit
+        for section in sections:
+            amount = max(1, round(float(section.amount) * scale * factor))
+            parts.append((section.area_id, next_unit if numbered else None, amount))
+            if numbered:
+                next_unit += amount
+        return parts
+    mixed = round(total * MIXED_QUESTION_SHARE) if plan_resource.kind == Resource.Kind.QBANK else 0
+    by_system = total - mixed
+    shares = [block.area.share_midpoint for block in blocks]
+    parts = []
+    numbered = plan_resource.unit in (Resource.Unit.PAGE, Resource.Unit.CHAPTER)
+    next_unit, given = 1, 0
+    for index, block in enumerate(blocks):
+        # Cumulative rounding, so the parts add up to exactly what is to be split.
+        upto = round(by_system * sum(shares[: index + 1]) / sum(shares)) if shares else 0
+        amount, given = upto - given, upto
+        if amount:
+            parts.append((block.area_id, next_unit if numbered else None, amount))
+            next_unit += amount
+    if mixed:
+        parts.append((None, None, mixed))
+    return parts
+
+
+def remaining_parts(parts, done_before, done_by_area):
+    """The parts less what was done: done_before from the start of the resource, progress per system."""
+    remaining = []
+    skip = done_before
+    for area_id, first_unit, amount in parts:
+        taken = min(skip, amount)
+        skip -= taken
+        done = min(done_by_area.get(area_id, 0), amount - taken)
+        done_by_area[area_id] = done_by_area.get(area_id, 0) - done
+        left = amount - taken - done
+        if left > 0:
+            start = None if first_unit is None else first_unit + taken + done
+            remaining.append(daily.ResourcePart(area_id, start, left))
+    return remaining
+
+
+@dataclass
+class StepData:
+    """Everything laying out one Step reads from the database."""
+
+    milestone: Milestone
+    blocks: list
+    plan_resources: list
+    sections: dict
+    done_by_resource_area: dict
+    slots: list
+    taken_forms: set
+
+
+def read_step(milestone):
+    blocks = list(milestone.blocks.select_related("area").order_by("position"))
+    if not blocks:
+        blocks = create_default_blocks(milestone)
+    plan_resources = list(milestone.resources.order_by("position", "pk"))
+    sections = defaultdict(list)
+    catalog_ids = [pr.resource_id for pr in plan_resources if pr.resource_id]
+    for section in ResourceSection.objects.filter(resource_id__in=catalog_ids).order_by("resource", "position"):
+        sections[section.resource_id].append(section)
+    done = defaultdict(dict)
+    for row in (
+        TaskProgress.objects.filter(plan_resource__milestone=milestone)
+        .values("plan_resource", "area")
+        .annotate(total=Sum("amount"))
+    ):
+        done[row["plan_resource"]][row["area"]] = row["total"]
+    slots = list(milestone.practice_exam_slots.select_related("form"))
+    taken = set(PracticeExam.objects.filter(milestone=milestone, form__isnull=False).values_list("form_id", flat=True))
+    return StepData(milestone, blocks, plan_resources, sections, done, slots, taken)
+
+
+def create_default_blocks(milestone):
+    areas = ContentArea.objects.filter(step=milestone.step_id, kind=ContentArea.Kind.SYSTEM)
+    blocks = [
+        StudyBlock(milestone=milestone, area=area, position=position)
+        for position, area in enumerate(default_block_order(areas))
+    ]
+    StudyBlock.objects.bulk_create(blocks)
+    return blocks
+
+
+def step_input(data, first_day=None, weakest=()):
+    milestone = data.milestone
+    resources = []
+    for pr in data.plan_resources:
+        parts = catalog_parts(pr, data.sections.get(pr.resource_id, []), data.blocks)
+        done_before = round(float(pr.done_before) * units_per_catalog_unit(pr.unit))
+        left = remaining_parts(parts, done_before, dict(data.done_by_resource_area.get(pr.pk, {})))
+        resources.append(resource_input(pr, left))
+    exams = [
+        daily.PracticeExamInput(
+            key=slot.form_id,
+            name=slot.form.name,
+            minutes=math.ceil(slot.form.items * MINUTES_PER_PRACTICE_ITEM),
+            blocks=slot.form.blocks,
+            items_per_block=slot.form.items_per_block,
+            is_free120=slot.form.provider == slot.form.Provider.USMLE,
+        )
+        for slot in data.slots
+        if slot.form_id not in data.taken_forms
+    ]
+    return daily.StepInput(
+        key=milestone.pk,
+        name=milestone.step.name,
+        first_day=first_day or milestone.starts_on,
+        exam_day=milestone.target_date,
+        blocks=tuple(daily.BlockInput(b.area_id, b.area.name, b.area.share_midpoint) for b in data.blocks),
+        resources=tuple(resources),
+        practice_exams=tuple(exams),
+        weakest_block_keys=tuple(weakest),
+    )
+
+
+def summary_of(layout, resources_by_key):
+    def span(phase):
+        return None if phase.is_empty else [phase.starts_on.isoformat(), phase.ends_on.isoformat()]
+
+    return {
+        "content": span(layout.content),
+        "practice": span(layout.practice),
+        "final_review": span(layout.final_review),
+        "how_chosen": layout.how_chosen,
+        "warnings": list(layout.warnings),
+        "shortfall": [
+            {"resource": resources_by_key[s.resource_key].name, "units": s.units, "minutes": s.minutes}
+            for s in layout.shortfall
+            if s.units
+        ],
+        "loads": [[load.name, load.minutes_needed, load.minutes_available] for load in layout.loads],
+        "questions_per_day": [
+            [resources_by_key[key].name, per_day] for key, per_day in layout.questions_per_day.items()
+        ],
+    }
+
+
+def can_lay_out(milestone):
+    return milestone.status != Milestone.Status.PASSED and milestone.target_date and milestone.starts_on
+
+
+@transaction.atomic
+def lay_out_milestone(milestone, today, *, calendar=None, layout=None):
+    """Lay out the work left on a Step from today and store it; returns the StepLayout.
+
+    A catch-up strategy passes the layout (and calendar) it previewed, so what is applied is
+    exactly what was shown.
+    """
+    plan = milestone.plan
+    if calendar is None:
+        calendar = calendar_for(plan, plan.exceptions.all())
+    data = read_step(milestone)
+    step = step_input(data)
+    if layout is None:
+        layout = daily.lay_out(step, calendar, today)
+    store_layout(milestone, data, step, layout)
+    return layout
+
+
+def store_layout(milestone, data, step, layout):
+    resources_by_key = {r.key: r for r in step.resources}
+    spans = {span.key: span for span in layout.block_spans}
+    for block in data.blocks:
+        span = spans.get(block.area_id)
+        block.starts_on, block.ends_on = (span.starts_on, span.ends_on) if span else (None, None)
+    StudyBlock.objects.bulk_update(data.blocks, ["starts_on", "ends_on"])
+
+    Allocation.objects.filter(milestone=milestone).delete()
+    Allocation.objects.bulk_create(
+        [
+            Allocation(
+                milestone=milestone,
+                position=index,
+                kind=a.kind,
+                plan_resource_id=a.resource_key,
+                area_id=a.block_key,
+                first_unit=a.first_unit,
+                amount=a.amount,
+                starts_on=a.starts_on,
+                ends_on=a.ends_on,
+                share=a.share,
+                seconds_per_unit=a.seconds_per_unit,
+                grain=a.grain,
+            )
+            for index, a in enumerate(layout.allocations)
+        ],
+        batch_size=500,
+    )
+    days = {exam.key: exam for exam in layout.practice_exam_days}
+    for slot in data.slots:
+        placed = days.get(slot.form_id)
+        if slot.form_id in data.taken_forms:
+            continue
+        slot.day, slot.minutes = (placed.day, placed.minutes) if placed else (None, 0)
+    PracticeExamSlot.objects.bulk_update(data.slots, ["day", "minutes"])
+
+    milestone.laid_out_at = timezone.now()
+    milestone.practice_starts_on = None if layout.practice.is_empty else layout.practice.starts_on
+    milestone.final_review_starts_on = None if layout.final_review.is_empty else layout.final_review.starts_on
+    milestone.layout_summary = summary_of(layout, resources_by_key)
+    milestone.save(update_fields=["laid_out_at", "practice_starts_on", "final_review_starts_on", "layout_summary"])
+
+
+def add_default_resources(milestone):
+    """A new Step starts with the catalog's first book and question bank for it, which the person can change."""
+    chosen = []
+    for kind in (Resource.Kind.BOOK, Resource.Kind.QBANK):
+        resource = (
+            Resource.objects.filter(step=milestone.step_id, kind=kind, retired_on__isnull=True)
+            .order_by("position")
+            .first()
+        )
+        if resource is not None:
+            chosen.append(plan_resource_from(milestone, resource, position=len(chosen)))
+    PlanResource.objects.bulk_create(chosen)
+    return chosen
+
+
+def plan_resource_from(milestone, resource, position=0):
+    return PlanResource(
+        milestone=milestone,
+        resource=resource,
+        name=resource.name,
+        kind=resource.kind,
+        unit=resource.unit,
+        total=resource.total,
+        minutes_per_unit=default_minutes_per_unit(resource.unit),
+        position=position,
+    )
+
+
+def record_progress(plan_resource_id, area_id, day, amount, questions_correct=None):
+    """Set what was done of a resource for a system on a day; 0 removes the record. Idempotent."""
+    rows = TaskProgress.objects.filter(plan_resource_id=plan_resource_id, area_id=area_id, day=day)
+    if amount <= 0:
+        rows.delete()
+        return None
+    progress, _ = TaskProgress.objects.update_or_create(
+        plan_resource_id=plan_resource_id,
+        area_id=area_id,
+        day=day,
+        defaults={"amount": amount, "questions_correct": questions_correct, "completed_at": timezone.now()},
+    )
+    return progress
+
+
+# Reading a stored plan for pages.
+
+
+@dataclass
+class StoredStep:
+    milestone: Milestone
+    layout: daily.StepLayout
+    calendar: daily.StudyCalendar
+    resources_by_key: dict
+    done_by_allocation: dict
+
+
+class StoredPlan:
+    """A plan's stored layouts, read in a fixed number of queries, for Today and the calendar."""
+
+    def __init__(self, plan, milestones, last_day):
+        self.plan = plan
+        exceptions = list(DayException.objects.filter(plan=plan))
+        self.calendar = calendar_for(plan, exceptions)
+        self.exceptions = exceptions
+        milestones = [m for m in milestones if m.laid_out_at and m.status != Milestone.Status.PASSED]
+        ids = [m.pk for m in milestones]
+        allocations = defaultdict(list)
+        for allocation in Allocation.objects.filter(milestone__in=ids, starts_on__lte=last_day).order_by(
+            "milestone", "position"
+        ):
+            allocations[allocation.milestone_id].append(allocation)
+        resources = defaultdict(dict)
+        for pr in PlanResource.objects.filter(milestone__in=ids):
+            resources[pr.milestone_id][pr.pk] = resource_input(pr)
+        names = dict(ContentArea.objects.filter(step__in=[m.step_id for m in milestones]).values_list("pk", "name"))
+        slots = defaultdict(list)
+        for slot in PracticeExamSlot.objects.filter(milestone__in=ids, day__isnull=False).select_related("form"):
+            slots[slot.milestone_id].append(slot)
+        progress = defaultdict(int)
+        laid_out_at = {m.pk: m.laid_out_at for m in milestones}
+        for row in (
+            TaskProgress.objects.filter(plan_resource__milestone__in=ids)
+            .values("plan_resource__milestone", "plan_resource", "area", "completed_at")
+            .annotate(total=Sum("amount"))
+        ):
+            # Work recorded before the layout was made is already left out of its allocations.
+            if row["completed_at"] >= laid_out_at[row["plan_resource__milestone"]]:
+                progress[(row["plan_resource"], row["area"])] += row["total"]
+        self.steps = [
+            self._step(m, allocations[m.pk], resources[m.pk], names, slots[m.pk], progress) for m in milestones
+        ]
+
+    def _step(self, milestone, allocations, resources, names, slots, progress):
+        layout_allocations = tuple(
+            daily.Allocation(
+                resource_key=a.plan_resource_id,
+                block_key=a.area_id,
+                first_unit=a.first_unit,
+                amount=a.amount,
+                starts_on=a.starts_on,
+                ends_on=a.ends_on,
+                share=a.share,
+                kind=a.kind,
+                seconds_per_unit=a.seconds_per_unit,
+                grain=a.grain,
+            )
+            for a in allocations
+        )
+        exams = tuple(
+            daily.PracticeExamDay(s.form_id, s.form.name, s.day, s.minutes, s.form.blocks, s.form.items_per_block)
+            for s in slots
+        )
+        layout = stored_layout(milestone, layout_allocations, exams, names)
+        # Progress fills a resource's allocations for a system in the order they come.
+        left = dict(progress)
+        done = {}
+        for index, a in enumerate(layout_allocations):
+            if a.kind != daily.STUDY:
+                continue
+            key = (a.resource_key, a.block_key)
+            take = min(left.get(key, 0), a.amount)
+            if take:
+                done[index] = take
+                left[key] -= take
+        return StoredStep(milestone, layout, self.calendar, resources, done)
+
+    def tasks_between(self, first, last):
+        """{day: [(StoredStep, Task)]} for the days from first to last."""
+        days = defaultdict(list)
+        for step in self.steps:
+            for day, tasks in daily.tasks_between(
+                step.layout, step.calendar, first, last, step.resources_by_key
+            ).items():
+                days[day] += [(step, task) for task in tasks]
+        return dict(sorted(days.items()))
+
+    def overdue(self, today):
+        return [
+            (step, item)
+            for step in self.steps
+            for item in daily.overdue(step.layout, step.calendar, today, step.done_by_allocation)
+        ]
+
+
+def stored_layout(milestone, allocations, exam_days, block_names):
+    summary = milestone.layout_summary or {}
+
+    def phase(name, key):
+        span = summary.get(key)
+        if not span:
+            return daily.Phase(name, milestone.target_date, milestone.target_date - timedelta(days=1))
+        return daily.Phase(name, *(timezone.datetime.fromisoformat(d).date() for d in span))
+
+    return daily.StepLayout(
+        step_key=milestone.pk,
+        starts_on=milestone.starts_on,
+        exam_day=milestone.target_date,
+        content=phase("content", "content"),
+        practice=phase("practice", "practice"),
+        final_review=phase("final review", "final_review"),
+        block_spans=(),
+        allocations=allocations,
+        practice_exam_days=exam_days,
+        unplaced_practice_exams=(),
+        shortfall=(),
+        unfitted=(),
+        loads=(),
+        questions_per_day={},
+        warnings=tuple(summary.get("warnings", ())),
+        how_chosen=summary.get("how_chosen", ""),
+        block_names=block_names,
+    )

@@ -1,0 +1,152 @@
+"""Laying out a Step day by day from the database, and reading it back for pages."""
+
+from datetime import date, timedelta
+from itertools import pairwise
+
+import pytest
+
+from conftest import make_plan
+from planner import layout
+from planner.models import (
+    Allocation,
+    DayException,
+    PlanResource,
+    PracticeExamForm,
+    PracticeExamSlot,
+    Resource,
+    StudyBlock,
+    TaskProgress,
+)
+
+pytestmark = pytest.mark.django_db
+
+START = date(2026, 12, 1)
+EXAM = date(2027, 4, 1)
+WEEK_OFF = (date(2026, 12, 24), date(2026, 12, 31))
+
+
+def make_step1_plan(owner, *, exam=EXAM, resources=("first_aid_step1", "pathoma", "uworld_step1"), forms=None):
+    """A Step 1 plan with First Aid, Pathoma and UWorld, three NBME forms and the Free 120, a week off."""
+    plan = make_plan(owner, start_date=START, steps={"step1": exam}, today=START)
+    milestone = plan.milestones.get()
+    for position, key in enumerate(resources):
+        layout.plan_resource_from(milestone, Resource.objects.get(key=key), position).save()
+    for key in forms or ["nbme_step1_29", "nbme_step1_30", "nbme_step1_31", "free120_step1"]:
+        PracticeExamSlot.objects.create(milestone=milestone, form=PracticeExamForm.objects.get(key=key))
+    DayException.objects.create(plan=plan, starts_on=WEEK_OFF[0], ends_on=WEEK_OFF[1], note="Holidays")
+    layout.lay_out_milestone(milestone, START)
+    milestone.refresh_from_db()
+    return plan, milestone
+
+
+def tasks(plan, first, last):
+    stored = layout.StoredPlan(plan, list(plan.milestones.all()), last)
+    return stored.tasks_between(first, last)
+
+
+def test_a_step_is_stored_as_blocks_allocations_and_practice_exam_days(alice, catalog):
+    _, milestone = make_step1_plan(alice)
+
+    blocks = list(StudyBlock.objects.filter(milestone=milestone).select_related("area"))
+    assert len(blocks) == catalog["step1"].areas.filter(kind="system").count()
+    laid = [b for b in blocks if b.starts_on]
+    assert [b.starts_on for b in laid] == sorted(b.starts_on for b in laid)
+    assert blocks[-1].area.name.startswith(layout.LATE_BLOCK_PREFIXES)
+    assert Allocation.objects.filter(milestone=milestone).count() > 20
+    days = dict(PracticeExamSlot.objects.filter(milestone=milestone).values_list("form__name", "day"))
+    nbme = sorted(days[f"NBME Form {n}"] for n in (29, 30, 31))
+    assert all(5 <= (later - earlier).days <= 8 for earlier, later in pairwise(nbme))
+    assert 5 <= (EXAM - nbme[-1]).days <= 9
+    assert EXAM - timedelta(days=7) <= days["Free 120"] < EXAM - timedelta(days=1)
+    summary = milestone.layout_summary
+    assert summary["how_chosen"].startswith("Practice phase:")
+    assert summary["content"][0] == START.isoformat()
+
+
+def test_days_read_like_a_tutors_schedule_and_the_week_off_is_empty(alice, catalog):
+    plan, _ = make_step1_plan(alice)
+
+    first_week = tasks(plan, START, START + timedelta(days=6))
+    week_off = tasks(plan, *WEEK_OFF)
+
+    labels = [task.label for day in first_week.values() for _, task in day]
+    assert any(label.startswith("First Aid for the USMLE Step 1 pp. ") for label in labels)
+    assert any(label.startswith("UWorld Step 1 QBank: ") and "questions" in label for label in labels)
+    assert week_off == {}
+    for day, items in first_week.items():
+        assert sum(task.minutes for _, task in items) <= plan.weekly_hours[day.weekday()] * 60
+    assert all(day.weekday() != 6 for day in first_week)  # Sundays are rest days in this plan
+
+
+def test_practice_exams_appear_on_their_days(alice, catalog):
+    plan, milestone = make_step1_plan(alice)
+    day = PracticeExamSlot.objects.get(milestone=milestone, form__key="nbme_step1_31").day
+
+    on_the_day = [task.label for _, task in tasks(plan, day, day)[day]]
+
+    assert on_the_day == ["NBME Form 31: 4 × 50 questions"]
+
+
+def test_work_not_done_shows_as_overdue_from_the_day_it_was_due(alice, catalog):
+    plan, _ = make_step1_plan(alice)
+    stored = layout.StoredPlan(plan, list(plan.milestones.all()), START + timedelta(days=9))
+
+    overdue = stored.overdue(START + timedelta(days=2))
+
+    assert overdue
+    assert min(item.since for _, item in overdue) == START
+    assert all(item.units > 0 for _, item in overdue)
+
+
+def test_laying_out_again_keeps_completed_work_and_leaves_it_out(alice, catalog):
+    plan, milestone = make_step1_plan(alice)
+    first_day = tasks(plan, START, START)[START]
+    first_aid = next(task for _, task in first_day if task.label.startswith("First Aid"))
+    layout.record_progress(first_aid.resource_key, first_aid.block_key, START, first_aid.amount)
+    recorded = list(TaskProgress.objects.values_list("plan_resource", "area", "day", "amount"))
+
+    layout.lay_out_milestone(milestone, START + timedelta(days=1))
+
+    assert list(TaskProgress.objects.values_list("plan_resource", "area", "day", "amount")) == recorded
+    next_day = tasks(plan, START + timedelta(days=1), START + timedelta(days=1))
+    first_aid_next = [t for _, items in next_day.items() for _, t in items if t.resource_key == first_aid.resource_key]
+    assert first_aid_next
+    assert all(t.first_unit > first_aid.last_unit or t.block_key != first_aid.block_key for t in first_aid_next)
+
+
+def test_the_edition_size_and_work_done_before_shrink_what_is_laid_out(alice, catalog):
+    _, milestone = make_step1_plan(alice, resources=("uworld_step1",), forms=[])
+    uworld = PlanResource.objects.get(milestone=milestone)
+    total_laid = sum(a.amount for a in Allocation.objects.filter(milestone=milestone, plan_resource=uworld))
+
+    uworld.done_before = 1200
+    uworld.save()
+    layout.lay_out_milestone(milestone, START)
+
+    after = sum(a.amount for a in Allocation.objects.filter(milestone=milestone, plan_resource=uworld))
+    assert after == total_laid - 1200
+
+
+def test_reading_a_plan_takes_the_same_queries_for_a_week_and_for_three_years(
+    alice, bob, catalog, django_assert_num_queries
+):
+    short, _ = make_step1_plan(alice, exam=START + timedelta(days=8), forms=[])
+    long_plan = make_plan(
+        bob,
+        start_date=START,
+        steps={"step1": date(2027, 6, 1), "step2ck": date(2028, 3, 1), "step3": date(2029, 11, 1)},
+        today=START,
+    )
+    for milestone in long_plan.milestones.all():
+        layout.add_default_resources(milestone)
+        layout.lay_out_milestone(milestone, START)
+
+    counts = []
+    for plan in (short, long_plan):
+        milestones = list(plan.milestones.all())
+        with django_assert_num_queries(6) as captured:
+            stored = layout.StoredPlan(plan, milestones, START + timedelta(days=6))
+            stored.tasks_between(START, START + timedelta(days=6))
+            stored.overdue(START + timedelta(days=3))
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
