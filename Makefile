@@ -26,6 +26,7 @@ run: export DEBUG ?= 1
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalog
+	$(BIN)/python manage.py lay_out_plans
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Debian's Chromium for the browser tests, installed when missing and this machine lets us (root, apt-get).

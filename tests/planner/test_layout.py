@@ -1,9 +1,12 @@
 """Laying out a Step day by day from the database, and reading it back for pages."""
 
 from datetime import date, timedelta
+from io import StringIO
 from itertools import pairwise
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from conftest import make_plan
 from planner import layout
@@ -150,3 +153,22 @@ def test_reading_a_plan_takes_the_same_queries_for_a_week_and_for_three_years(
             stored.overdue(START + timedelta(days=3))
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_plans_made_before_the_day_by_day_plan_get_one_from_their_settings_once(alice, catalog):
+    plan = make_plan(alice, start_date=START, steps={"step1": EXAM, "step2ck": "passed"}, today=START)
+    step1 = plan.milestones.get(step__code="step1")
+    Allocation.objects.all().delete()
+    PlanResource.objects.all().delete()
+    type(step1).objects.filter(pk=step1.pk).update(laid_out_at=None)
+    out = StringIO()
+
+    with time_machine.travel("2026-12-01 12:00 +0000", tick=False):
+        call_command("lay_out_plans", stdout=out)
+        call_command("lay_out_plans", stdout=StringIO())
+
+    step1.refresh_from_db()
+    assert out.getvalue() == "Laid out 1 Step that had no day-by-day plan.\n"
+    assert step1.laid_out_at is not None
+    assert PlanResource.objects.filter(milestone=step1).count() == 2
+    assert Allocation.objects.filter(milestone=step1).exists()
