@@ -7,9 +7,9 @@ from planner.models import (
     Milestone,
     Plan,
     PracticeExam,
-    PracticeExamForm,
     Resource,
     ResourceSection,
+    SelfAssessment,
     Source,
     Step,
     StudyLog,
@@ -71,8 +71,8 @@ class ResourceAdmin(admin.ModelAdmin):
     inlines = [ResourceSectionInline]
 
 
-@admin.register(PracticeExamForm)
-class PracticeExamFormAdmin(admin.ModelAdmin):
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(admin.ModelAdmin):
     list_display = ["name", "step", "provider", "blocks", "items_per_block", "reports", "retired_on"]
     list_filter = ["step", "provider", "reports"]
     list_select_related = ["step"]

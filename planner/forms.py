@@ -1,22 +1,34 @@
 from datetime import timedelta
 
 from django import forms
+from django.db import transaction
 
-from planner import scheduling
+from planner import attempts, layout, scheduling
 from planner.models import (
     MAX_HOURS_PER_DAY,
+    MAX_RESOURCE_UNITS,
     THREE_DIGIT_MAX,
     WEEKDAY_NAMES,
     ContentArea,
+    DayException,
     Milestone,
     Plan,
+    PlanResource,
     PracticeExam,
+    PracticeExamSlot,
+    Resource,
+    SelfAssessment,
     Step,
+    StudyBlock,
     StudyLog,
+    TaskProgress,
 )
 from planner.plans import Choice, StepChoice
+from usmleprep.lib.bounds import BoundedDateField, BoundedIntegerField, bounded_formfield
 from usmleprep.lib.dates import human
 
+# A vacation or a leave: longer absences are better entered as a later exam date.
+MAX_EXCEPTION_DAYS = 120
 # Far enough for a student planning Step 3 in residency; near enough to keep schedules small.
 MAX_PLAN_YEARS = 6
 MAX_PAST_START_DAYS = 366
@@ -28,23 +40,17 @@ CHOICE_LABELS = [
 ]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class PlanForm(forms.ModelForm):
     """The plan, its weekly hours and, for each plannable Step, whether and when to take it."""
 
     class Meta:
         model = Plan
         fields = ["title", "start_date", *Plan.HOUR_FIELDS]
+        formfield_callback = bounded_formfield
         labels = {"title": "Plan title", "start_date": "Start date"} | {
             name: day for name, day in zip(Plan.HOUR_FIELDS, WEEKDAY_NAMES, strict=True)
         }
-        widgets = {"start_date": DateInput()} | {
+        widgets = {
             name: forms.NumberInput(attrs={"min": 0, "max": MAX_HOURS_PER_DAY, "inputmode": "numeric"})
             for name in Plan.HOUR_FIELDS
         }
@@ -63,14 +69,13 @@ class PlanForm(forms.ModelForm):
             self.fields[self.choice_field(step)] = forms.ChoiceField(
                 label=f"{step.name}", choices=CHOICE_LABELS, initial=initial_choice, widget=forms.RadioSelect
             )
-            self.fields[self.date_field(step)] = forms.DateField(
+            self.fields[self.date_field(step)] = BoundedDateField(
                 label=f"{step.name} exam date",
                 required=False,
-                widget=DateInput(),
                 initial=milestone.target_date if milestone else None,
                 help_text="The day you plan to sit the exam (or the day you passed it, if you like).",
             )
-            self.fields[self.score_field(step)] = forms.IntegerField(
+            self.fields[self.score_field(step)] = BoundedIntegerField(
                 label=f"{step.name} target score (optional)",
                 required=False,
                 min_value=1,
@@ -148,7 +153,8 @@ class PlanForm(forms.ModelForm):
             if choice != Choice.PLAN:
                 continue
             if target is None:
-                self.add_error(date_name, f"Choose the date you plan to sit {step.name}.")
+                if date_name not in self.errors:  # a date typed but refused already says why
+                    self.add_error(date_name, f"Choose the date you plan to sit {step.name}.")
                 return
             after = f"{previous.name}’s date" if previous else "the start date"
             if target <= window_start:
@@ -230,6 +236,7 @@ class StudyLogForm(PlanRecordForm):
     class Meta:
         model = StudyLog
         fields = ["milestone", "studied_on", "minutes", "area", "note", "questions_attempted", "questions_correct"]
+        formfield_callback = bounded_formfield
         labels = {
             "milestone": "Step",
             "minutes": "Minutes studied",
@@ -237,7 +244,6 @@ class StudyLogForm(PlanRecordForm):
             "questions_correct": "Questions correct (optional)",
         }
         help_texts = {"questions_attempted": "For a question-bank block."}
-        widgets = {"studied_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,6 +282,7 @@ class PracticeExamForm(PlanRecordForm):
     class Meta:
         model = PracticeExam
         fields = ["milestone", "kind", "form_name", "taken_on", "score", "percent_correct"]
+        formfield_callback = bounded_formfield
         labels = {
             "kind": "Practice exam",
             "form_name": "Form (optional)",
@@ -286,7 +293,6 @@ class PracticeExamForm(PlanRecordForm):
             "score": "The predicted score, 1 to 300, if the exam gives one.",
             "percent_correct": "0 to 100. Give the score, the percent correct, or both.",
         }
-        widgets = {"taken_on": DateInput()}
 
     def clean_taken_on(self):
         return not_in_future(self.cleaned_data["taken_on"], self.today)
@@ -303,29 +309,34 @@ class PracticeExamForm(PlanRecordForm):
 
 
 class ExamResultForm(forms.Form):
-    sat_on = forms.DateField(label="Date you sat the exam", widget=DateInput())
+    """One attempt at a Step, held to USMLE's attempt rules over every attempt the person recorded."""
+
+    sat_on = BoundedDateField(label="Date you sat the exam")
     passed = forms.TypedChoiceField(
         label="Result",
         choices=[("yes", "Passed"), ("no", "Failed")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    score = forms.IntegerField(label="Three-digit score", required=False, min_value=1, max_value=THREE_DIGIT_MAX)
-    new_target_date = forms.DateField(
-        label="New exam date, for the retake",
-        required=False,
-        widget=DateInput(),
-        help_text="Only after a failed attempt. Your completed topics stay done.",
-    )
+    score = BoundedIntegerField(label="Three-digit score", required=False, min_value=1, max_value=THREE_DIGIT_MAX)
+    new_target_date = BoundedDateField(label="New exam date, for the retake", required=False)
 
-    def __init__(self, *args, milestone, attempts_used, next_milestone, today, **kwargs):
+    def __init__(self, *args, milestone, history, next_milestone, today, **kwargs):
+        """history: every attempt the person recorded, as (step code, date sat, passed)."""
         super().__init__(*args, **kwargs)
-        self.milestone, self.attempts_used, self.next_milestone, self.today = (
-            milestone,
-            attempts_used,
-            next_milestone,
-            today,
-        )
+        self.milestone, self.history, self.next_milestone, self.today = milestone, history, next_milestone, today
+        self.step_code = milestone.step.code
+        # Why no attempt at this Step can be recorded at all (passed, or no attempts left); shown instead of the form.
+        self.refusal = attempts.refusal_for_next_attempt(history, self.step_code)
+        previous = attempts.dates_sat(history, self.step_code)
+        if previous:
+            self.fields["sat_on"].help_text = (
+                f"Attempts come in date order: after your previous {milestone.step.name} attempt on "
+                f"{human(previous[-1])}."
+            )
+        self.fields[
+            "new_target_date"
+        ].help_text = f"Only after a failed attempt; your completed topics stay done. {attempts.RULES}"
         if not milestone.step.is_scored:
             del self.fields["score"]
 
@@ -334,33 +345,45 @@ class ExamResultForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        step = self.milestone.step
-        if self.attempts_used >= step.attempt_limit:
-            raise forms.ValidationError(
-                f"USMLE allows at most {step.attempt_limit} attempts at {step.name}, counting every attempt, "
-                f"and you have recorded {self.attempts_used}. A further attempt cannot be recorded."
-            )
-        passed = cleaned.get("passed")
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
+        step, sat_on = self.milestone.step, cleaned.get("sat_on")
+        if sat_on is not None and (refusal := attempts.refusal_for_attempt(self.history, self.step_code, sat_on)):
+            self.add_error("sat_on", refusal)
         if step.is_scored and "score" in self.fields and cleaned.get("score") is None and "score" not in self.errors:
             self.add_error("score", f"{step.name} reports a three-digit score: enter yours.")
-        if passed is False:
-            self._check_retake_date(cleaned.get("new_target_date"))
+        # The retake depends on this attempt's date, so it is checked once that date is right.
+        if cleaned.get("passed") is False and "sat_on" not in self.errors:
+            self._check_retake_date(cleaned.get("new_target_date"), [*self.history, (self.step_code, sat_on, False)])
         return cleaned
 
-    def _check_retake_date(self, new_date):
-        if new_date is None:
-            if "new_target_date" not in self.errors:
-                self.add_error("new_target_date", "Choose the date of your retake.")
+    def _check_retake_date(self, new_date, history):
+        """The retake is the next attempt after this one: it must itself be an attempt the rules allow."""
+        if "new_target_date" in self.errors:
             return
+        no_retake = attempts.refusal_for_next_attempt(history, self.step_code)
+        if no_retake:
+            # The attempt is recorded; there is no retake to plan.
+            if new_date is not None:
+                self.add_error("new_target_date", f"Leave the retake date empty: no retake is possible. {no_retake}")
+            return
+        if new_date is None:
+            self.add_error("new_target_date", "Choose the date of your retake.")
+            return
+        plan = self.milestone.plan
         if new_date <= self.today or (self.milestone.starts_on and new_date <= self.milestone.starts_on):
             self.add_error("new_target_date", "Choose a retake date after today and after this Step's study began.")
+        elif new_date > plan.start_date + timedelta(days=365 * MAX_PLAN_YEARS):
+            self.add_error("new_target_date", f"Keep exam dates within {MAX_PLAN_YEARS} years of the plan's start.")
+        elif refusal := attempts.refusal_for_attempt(history, self.step_code, new_date):
+            self.add_error("new_target_date", refusal)
         elif self.next_milestone is not None and new_date >= self.next_milestone.target_date:
             self.add_error(
                 "new_target_date",
                 f"The retake must come before {self.next_milestone.step.name} on "
                 f"{human(self.next_milestone.target_date)}. Move that date first in the plan.",
             )
-        elif not scheduling.study_minutes(self.today, new_date, self.milestone.plan.weekly_hours):
+        elif not scheduling.study_minutes(self.today, new_date, plan.weekly_hours):
             self.add_error("new_target_date", "There is no study day before that date with your weekly hours.")
 
     def cleaned_data_for_record(self):
@@ -369,5 +392,215 @@ class ExamResultForm(forms.Form):
             "sat_on": data["sat_on"],
             "passed": data["passed"],
             "score": data.get("score"),
-            "new_target_date": None if data["passed"] else data["new_target_date"],
+            "new_target_date": None if data["passed"] else data.get("new_target_date"),
         }
+
+
+# The day-by-day plan's inputs: resources, practice exams, block order, days off.
+
+
+class CompactFieldsMixin:
+    """Bootstrap's small inputs for forms laid out by hand in table-like rows (resources page)."""
+
+    def style_fields(self):
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+                widget.attrs["aria-describedby"] = f"{self.auto_id % self.add_prefix(name)}_error"
+            widget.attrs["class"] = css
+
+
+class CatalogResourceForm(CompactFieldsMixin, forms.Form):
+    """Whether a person uses one of the catalog's resources for a Step, and its size in their edition."""
+
+    use = forms.BooleanField(required=False)
+    total = forms.DecimalField(min_value=1, max_value=MAX_RESOURCE_UNITS, decimal_places=1, label="Size")
+    done_before = forms.DecimalField(min_value=0, max_value=MAX_RESOURCE_UNITS, decimal_places=1, label="Done")
+    minutes_per_unit = forms.DecimalField(min_value=0.1, max_value=600, decimal_places=2, label="Minutes each")
+
+    def __init__(self, *args, resource, plan_resource=None, has_progress=False, **kwargs):
+        self.resource, self.plan_resource, self.has_progress = resource, plan_resource, has_progress
+        source = plan_resource or resource
+        initial = {
+            "use": plan_resource is not None,
+            "total": source.total,
+            "done_before": plan_resource.done_before if plan_resource else 0,
+            "minutes_per_unit": plan_resource.minutes_per_unit
+            if plan_resource
+            else layout.default_minutes_per_unit(resource.unit),
+        }
+        super().__init__(*args, initial=initial, prefix=resource.key, **kwargs)
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        total, done = cleaned.get("total"), cleaned.get("done_before")
+        if total is not None and done is not None and done > total:
+            self.add_error("done_before", f"You cannot have done more than its size ({total:g}).")
+        if self.has_progress and not cleaned.get("use"):
+            self.add_error(
+                "use",
+                f"You have recorded work in {self.resource.name}; keep it in the plan so that work is not lost.",
+            )
+        return cleaned
+
+
+class CustomResourceForm(CompactFieldsMixin, forms.ModelForm):
+    """A resource the catalog does not know, with its own unit and size."""
+
+    remove = forms.BooleanField(required=False, label="Remove")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    class Meta:
+        model = PlanResource
+        fields = ["name", "kind", "unit", "total", "done_before", "minutes_per_unit"]
+        formfield_callback = bounded_formfield
+        labels = {"total": "Size", "done_before": "Done", "minutes_per_unit": "Minutes each"}
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        total, done = cleaned.get("total"), cleaned.get("done_before")
+        if total is not None and done is not None and done > total:
+            self.add_error("done_before", f"You cannot have done more than its size ({total:g}).")
+        if cleaned.get("remove") and self.instance.pk and self.instance.progress.exists():
+            self.add_error("remove", "You have recorded work in this resource; keep it so that work is not lost.")
+        return cleaned
+
+
+CustomResourceFormSet = forms.modelformset_factory(
+    PlanResource, form=CustomResourceForm, extra=1, max_num=10, validate_max=True
+)
+
+
+class StepInputsForm(forms.Form):
+    """The practice exams a person chose for a Step, and the order of its system blocks."""
+
+    practice_exams = forms.ModelMultipleChoiceField(
+        queryset=SelfAssessment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Self-assessments to schedule",
+    )
+
+    def __init__(self, *args, milestone, blocks, chosen_forms, **kwargs):
+        super().__init__(*args, initial={"practice_exams": chosen_forms}, **kwargs)
+        self.blocks = blocks
+        self.fields["practice_exams"].queryset = SelfAssessment.objects.filter(
+            step=milestone.step_id, retired_on__isnull=True
+        )
+        for position, block in enumerate(blocks, start=1):
+            self.fields[f"block_{block.pk}"] = BoundedIntegerField(
+                label=block.area.name, min_value=1, max_value=len(blocks), initial=position
+            )
+
+    def block_fields(self):
+        return [self[f"block_{block.pk}"] for block in self.blocks]
+
+    def block_order(self):
+        """The blocks sorted by the numbers typed; a block given a new number goes before one that kept it."""
+        typed = {block.pk: self.cleaned_data[f"block_{block.pk}"] for block in self.blocks}
+        shown = {block.pk: number for number, block in enumerate(self.blocks, start=1)}
+        return sorted(self.blocks, key=lambda b: (typed[b.pk], typed[b.pk] == shown[b.pk], shown[b.pk]))
+
+
+class StepInputs:
+    """Every input of one Step's day-by-day plan on one page: catalog resources, the person's own,
+    self-assessments and block order. Valid only when every part is; save() writes them all."""
+
+    def __init__(self, milestone, data=None):
+        self.milestone = milestone
+        step_resources = Resource.objects.filter(step=milestone.step_id, retired_on__isnull=True)
+        mine = {pr.resource_id: pr for pr in milestone.resources.all()}
+        with_progress = set(
+            TaskProgress.objects.filter(plan_resource__milestone=milestone).values_list("plan_resource", flat=True)
+        )
+        self.catalog = [
+            CatalogResourceForm(
+                data,
+                resource=resource,
+                plan_resource=mine.get(resource.pk),
+                has_progress=mine.get(resource.pk) is not None and mine[resource.pk].pk in with_progress,
+            )
+            for resource in step_resources.select_related("size_source")
+        ]
+        self.custom = CustomResourceFormSet(
+            data, queryset=milestone.resources.filter(resource__isnull=True), prefix="custom"
+        )
+        self.blocks = list(milestone.blocks.select_related("area").order_by("position"))
+        chosen = list(milestone.practice_exam_slots.values_list("form", flat=True))
+        self.choices = StepInputsForm(data, milestone=milestone, blocks=self.blocks, chosen_forms=chosen)
+
+    def is_valid(self):
+        results = [form.is_valid() for form in self.catalog] + [self.custom.is_valid(), self.choices.is_valid()]
+        return all(results)
+
+    @property
+    def has_errors(self):
+        return any(form.errors for form in self.catalog) or self.custom.total_error_count() or self.choices.errors
+
+    @transaction.atomic
+    def save(self):
+        milestone = self.milestone
+        for position, form in enumerate(self.catalog):
+            values = {name: form.cleaned_data[name] for name in ("total", "done_before", "minutes_per_unit")}
+            if form.cleaned_data["use"]:
+                plan_resource = form.plan_resource or layout.plan_resource_from(milestone, form.resource)
+                for name, value in {**values, "position": position}.items():
+                    setattr(plan_resource, name, value)
+                plan_resource.save()
+            elif form.plan_resource is not None:
+                form.plan_resource.delete()
+        for form in self.custom.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if form.cleaned_data.get("remove"):
+                if form.instance.pk:
+                    form.instance.delete()
+                continue
+            plan_resource = form.save(commit=False)
+            plan_resource.milestone = milestone
+            plan_resource.position = len(self.catalog) + 1
+            plan_resource.save()
+        chosen = set(self.choices.cleaned_data["practice_exams"])
+        milestone.practice_exam_slots.exclude(form__in=chosen).delete()
+        have = set(milestone.practice_exam_slots.values_list("form", flat=True))
+        PracticeExamSlot.objects.bulk_create(
+            PracticeExamSlot(milestone=milestone, form=form) for form in chosen if form.pk not in have
+        )
+        ordered = self.choices.block_order()
+        for position, block in enumerate(ordered):
+            block.position = position
+        StudyBlock.objects.bulk_update(ordered, ["position"])
+
+
+class DayExceptionForm(forms.ModelForm):
+    class Meta:
+        model = DayException
+        fields = ["starts_on", "ends_on", "hours", "note"]
+        formfield_callback = bounded_formfield
+        labels = {"starts_on": "From", "ends_on": "To (the same day for one day)", "hours": "Study hours on these days"}
+
+    def clean_note(self):
+        return " ".join(self.cleaned_data["note"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if first and last and last < first:
+            self.add_error("ends_on", "The last day comes on or after the first.")
+        elif first and last and (last - first).days > MAX_EXCEPTION_DAYS:
+            self.add_error("ends_on", f"Enter at most {MAX_EXCEPTION_DAYS} days at a time.")
+        return cleaned

@@ -8,7 +8,7 @@ and practice-exam days. Completed work lives in TaskProgress and is never touche
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
@@ -160,42 +160,58 @@ class StepData:
 
     milestone: Milestone
     blocks: list
-    plan_resources: list
-    sections: dict
-    done_by_resource_area: dict
-    slots: list
-    taken_forms: set
+    plan_resources: list = field(default_factory=list)
+    sections: dict = field(default_factory=dict)
+    done_by_resource_area: dict = field(default_factory=lambda: defaultdict(dict))
+    slots: list = field(default_factory=list)
+    taken_forms: set = field(default_factory=set)
 
 
-def read_step(milestone):
-    blocks = list(milestone.blocks.select_related("area").order_by("position"))
-    if not blocks:
-        blocks = create_default_blocks(milestone)
-    plan_resources = list(milestone.resources.order_by("position", "pk"))
+def read_steps(milestones):
+    """StepData for each milestone, in a fixed number of queries however many Steps there are."""
+    ids = [m.pk for m in milestones]
+    blocks = defaultdict(list)
+    for block in StudyBlock.objects.filter(milestone__in=ids).select_related("area").order_by("position"):
+        blocks[block.milestone_id].append(block)
+    missing = [m for m in milestones if not blocks[m.pk]]
+    if missing:
+        for block in create_default_blocks(missing):
+            blocks[block.milestone_id].append(block)
+    data = {m.pk: StepData(m, blocks[m.pk]) for m in milestones}
+    for pr in PlanResource.objects.filter(milestone__in=ids).order_by("position", "pk"):
+        data[pr.milestone_id].plan_resources.append(pr)
     sections = defaultdict(list)
-    catalog_ids = [pr.resource_id for pr in plan_resources if pr.resource_id]
+    catalog_ids = {pr.resource_id for d in data.values() for pr in d.plan_resources if pr.resource_id}
     for section in ResourceSection.objects.filter(resource_id__in=catalog_ids).order_by("resource", "position"):
         sections[section.resource_id].append(section)
-    done = defaultdict(dict)
+    for d in data.values():
+        d.sections = sections
     for row in (
-        TaskProgress.objects.filter(plan_resource__milestone=milestone)
-        .values("plan_resource", "area")
+        TaskProgress.objects.filter(plan_resource__milestone__in=ids)
+        .values("plan_resource__milestone", "plan_resource", "area")
         .annotate(total=Sum("amount"))
     ):
-        done[row["plan_resource"]][row["area"]] = row["total"]
-    slots = list(milestone.practice_exam_slots.select_related("form"))
-    taken = set(PracticeExam.objects.filter(milestone=milestone, form__isnull=False).values_list("form_id", flat=True))
-    return StepData(milestone, blocks, plan_resources, sections, done, slots, taken)
+        data[row["plan_resource__milestone"]].done_by_resource_area[row["plan_resource"]][row["area"]] = row["total"]
+    for slot in PracticeExamSlot.objects.filter(milestone__in=ids).select_related("form"):
+        data[slot.milestone_id].slots.append(slot)
+    for milestone_id, form_id in PracticeExam.objects.filter(milestone__in=ids, form__isnull=False).values_list(
+        "milestone", "form"
+    ):
+        data[milestone_id].taken_forms.add(form_id)
+    return [data[m.pk] for m in milestones]
 
 
-def create_default_blocks(milestone):
-    areas = ContentArea.objects.filter(step=milestone.step_id, kind=ContentArea.Kind.SYSTEM)
+def create_default_blocks(milestones):
+    areas = defaultdict(list)
+    steps = {m.step_id for m in milestones}
+    for area in ContentArea.objects.filter(step__in=steps, kind=ContentArea.Kind.SYSTEM):
+        areas[area.step_id].append(area)
     blocks = [
         StudyBlock(milestone=milestone, area=area, position=position)
-        for position, area in enumerate(default_block_order(areas))
+        for milestone in milestones
+        for position, area in enumerate(default_block_order(areas[milestone.step_id]))
     ]
-    StudyBlock.objects.bulk_create(blocks)
-    return blocks
+    return StudyBlock.objects.bulk_create(blocks)
 
 
 def step_input(data, first_day=None, weakest=()):
@@ -263,28 +279,39 @@ def lay_out_milestone(milestone, today, *, calendar=None, layout=None):
     A catch-up strategy passes the layout (and calendar) it previewed, so what is applied is
     exactly what was shown.
     """
-    plan = milestone.plan
+    return lay_out_milestones([milestone], today, calendar=calendar, layouts={milestone.pk: layout})[0]
+
+
+@transaction.atomic
+def lay_out_milestones(milestones, today, *, calendar=None, layouts=None):
+    """Lay out several Steps of one plan with one read and one write of each table."""
+    if not milestones:
+        return []
     if calendar is None:
+        plan = milestones[0].plan
         calendar = calendar_for(plan, plan.exceptions.all())
-    data = read_step(milestone)
-    step = step_input(data)
-    if layout is None:
-        layout = daily.lay_out(step, calendar, today)
-    store_layout(milestone, data, step, layout)
-    return layout
+    steps = read_steps(milestones)
+    results = []
+    for data in steps:
+        step = step_input(data)
+        layout = (layouts or {}).get(data.milestone.pk) or daily.lay_out(step, calendar, today)
+        results.append((data, step, layout))
+    store_layouts(results)
+    return [layout for _, _, layout in results]
 
 
-def store_layout(milestone, data, step, layout):
-    resources_by_key = {r.key: r for r in step.resources}
-    spans = {span.key: span for span in layout.block_spans}
-    for block in data.blocks:
-        span = spans.get(block.area_id)
-        block.starts_on, block.ends_on = (span.starts_on, span.ends_on) if span else (None, None)
-    StudyBlock.objects.bulk_update(data.blocks, ["starts_on", "ends_on"])
-
-    Allocation.objects.filter(milestone=milestone).delete()
-    Allocation.objects.bulk_create(
-        [
+def store_layouts(results):
+    blocks, allocations, slots, milestones = [], [], [], []
+    now = timezone.now()
+    for data, step, layout in results:
+        milestone = data.milestone
+        resources_by_key = {r.key: r for r in step.resources}
+        spans = {span.key: span for span in layout.block_spans}
+        for block in data.blocks:
+            span = spans.get(block.area_id)
+            block.starts_on, block.ends_on = (span.starts_on, span.ends_on) if span else (None, None)
+        blocks += data.blocks
+        allocations += [
             Allocation(
                 milestone=milestone,
                 position=index,
@@ -300,35 +327,43 @@ def store_layout(milestone, data, step, layout):
                 grain=a.grain,
             )
             for index, a in enumerate(layout.allocations)
-        ],
-        batch_size=500,
+        ]
+        days = {exam.key: exam for exam in layout.practice_exam_days}
+        for slot in data.slots:
+            if slot.form_id in data.taken_forms:
+                continue
+            placed = days.get(slot.form_id)
+            slot.day, slot.minutes = (placed.day, placed.minutes) if placed else (None, 0)
+            slots.append(slot)
+        milestone.laid_out_at = now
+        milestone.practice_starts_on = None if layout.practice.is_empty else layout.practice.starts_on
+        milestone.final_review_starts_on = None if layout.final_review.is_empty else layout.final_review.starts_on
+        milestone.layout_summary = summary_of(layout, resources_by_key)
+        milestones.append(milestone)
+    StudyBlock.objects.bulk_update(blocks, ["starts_on", "ends_on"], batch_size=500)
+    Allocation.objects.filter(milestone__in=milestones).delete()
+    Allocation.objects.bulk_create(allocations, batch_size=500)
+    PracticeExamSlot.objects.bulk_update(slots, ["day", "minutes"], batch_size=500)
+    Milestone.objects.bulk_update(
+        milestones, ["laid_out_at", "practice_starts_on", "final_review_starts_on", "layout_summary"]
     )
-    days = {exam.key: exam for exam in layout.practice_exam_days}
-    for slot in data.slots:
-        placed = days.get(slot.form_id)
-        if slot.form_id in data.taken_forms:
-            continue
-        slot.day, slot.minutes = (placed.day, placed.minutes) if placed else (None, 0)
-    PracticeExamSlot.objects.bulk_update(data.slots, ["day", "minutes"])
-
-    milestone.laid_out_at = timezone.now()
-    milestone.practice_starts_on = None if layout.practice.is_empty else layout.practice.starts_on
-    milestone.final_review_starts_on = None if layout.final_review.is_empty else layout.final_review.starts_on
-    milestone.layout_summary = summary_of(layout, resources_by_key)
-    milestone.save(update_fields=["laid_out_at", "practice_starts_on", "final_review_starts_on", "layout_summary"])
 
 
-def add_default_resources(milestone):
+def add_default_resources(*milestones):
     """A new Step starts with the catalog's first book and question bank for it, which the person can change."""
-    chosen = []
-    for kind in (Resource.Kind.BOOK, Resource.Kind.QBANK):
-        resource = (
-            Resource.objects.filter(step=milestone.step_id, kind=kind, retired_on__isnull=True)
-            .order_by("position")
-            .first()
-        )
-        if resource is not None:
-            chosen.append(plan_resource_from(milestone, resource, position=len(chosen)))
+    first_of_kind = {}
+    for resource in Resource.objects.filter(
+        step__in={m.step_id for m in milestones},
+        kind__in=[Resource.Kind.BOOK, Resource.Kind.QBANK],
+        retired_on__isnull=True,
+    ).order_by("position"):
+        first_of_kind.setdefault((resource.step_id, resource.kind), resource)
+    chosen = [
+        plan_resource_from(milestone, first_of_kind[(milestone.step_id, kind)], position)
+        for milestone in milestones
+        for position, kind in enumerate([Resource.Kind.BOOK, Resource.Kind.QBANK])
+        if (milestone.step_id, kind) in first_of_kind
+    ]
     PlanResource.objects.bulk_create(chosen)
     return chosen
 
@@ -359,6 +394,50 @@ def record_progress(plan_resource_id, area_id, day, amount, questions_correct=No
         defaults={"amount": amount, "questions_correct": questions_correct, "completed_at": timezone.now()},
     )
     return progress
+
+
+PREVIEW_DAYS = 14
+
+
+@dataclass
+class Preview:
+    """What a change does to a Step: its tasks over the next two weeks, day by day, and the new summary."""
+
+    changes: list
+    summary: dict
+    first: object
+    last: object
+
+
+def step_tasks(milestone, last_day):
+    stored = StoredPlan(milestone.plan, [milestone], last_day)
+    return stored.steps[0] if stored.steps else None
+
+
+def preview_change(milestone, today, change):
+    """Run change() and lay the Step out again inside a transaction that is rolled back, and say what moved.
+
+    The same code that applies a change computes its preview, so the preview is what will be applied.
+    """
+    first, last = today, today + timedelta(days=PREVIEW_DAYS - 1)
+    before = step_tasks(milestone, last)
+    with transaction.atomic():
+        change()
+        lay_out_milestone(milestone, today)
+        after = step_tasks(milestone, last)
+        summary = dict(milestone.layout_summary)
+        transaction.set_rollback(True)
+    milestone.refresh_from_db()
+    milestone.plan.refresh_from_db()
+    resources = {**(before.resources_by_key if before else {}), **after.resources_by_key}
+    pairs = [
+        (step.layout, step.calendar) if step else (empty_layout(milestone), after.calendar) for step in (before, after)
+    ]
+    return Preview(daily.preview(*pairs, resources, first, last), summary, first, last)
+
+
+def empty_layout(milestone):
+    return stored_layout(milestone, (), (), {})
 
 
 # Reading a stored plan for pages.

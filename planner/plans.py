@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from planner import scheduling
+from planner import layout, scheduling
 from planner.models import ExamResult, Milestone, PlanTopic, Step, Topic
 
 
@@ -66,7 +66,8 @@ def save_plan(plan, choices, today):
 
     to_create, to_update, to_schedule = [], [], []
     window_start = plan.start_date
-    for item in sorted(choices, key=lambda c: c.step.order):
+    # Step 1 and Step 2 CK may come in either order (FSMB): windows follow the exam dates.
+    for item in sorted(choices, key=lambda c: (c.target_date or date.max, c.step.order)):
         milestone = existing.get(item.step.pk)
         if item.choice == Choice.SKIP:
             if milestone is not None:
@@ -102,6 +103,8 @@ def save_plan(plan, choices, today):
         to_update + fresh,
         ["status", "target_date", "starts_on", "scheduled_on", "minutes_needed", "minutes_available", "target_score"],
     )
+    layout.add_default_resources(*fresh)
+    layout.lay_out_milestones(to_schedule, today)
     return plan
 
 
@@ -115,7 +118,7 @@ def _schedule_new(milestones, weekly_hours, totals, today):
     if not milestones:
         return
     topics_by_step = {}
-    for topic in Topic.objects.filter(step__in=[m.step for m in milestones]).by_yield():
+    for topic in Topic.objects.current().filter(step__in=[m.step for m in milestones]).by_yield():
         topics_by_step.setdefault(topic.step_id, []).append(topic)
 
     rows = []
@@ -202,10 +205,25 @@ def attempts_used(owner, step):
     return ExamResult.objects.filter(milestone__plan__owner=owner, milestone__step=step).count()
 
 
+def attempt_history(owner, *, lock=False):
+    """Every attempt the person recorded, in any of their plans, oldest first: (step code, date sat, passed).
+
+    With lock (inside a transaction), a second request recording an attempt for the same person waits
+    for the first and then sees its attempt, so a double submit cannot slip past the attempt rules."""
+    if lock:
+        list(owner._meta.model.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
+    return list(
+        ExamResult.objects.filter(milestone__plan__owner=owner)
+        .order_by("sat_on", "attempt")
+        .values_list("milestone__step__code", "sat_on", "passed")
+    )
+
+
 @transaction.atomic
 def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
-    """Record an exam attempt. A pass closes the milestone; a fail sets the retake date and lays the
-    unfinished topics out again before it, keeping everything already completed."""
+    """Record an exam attempt. A pass closes the milestone on the day sat; a fail sets the retake date and
+    lays the unfinished topics out again before it, keeping everything already completed. A fail with no
+    retake date (no attempt left) only closes the attempt."""
     result = ExamResult.objects.create(
         milestone=milestone,
         attempt=attempts_used(milestone.plan.owner, milestone.step) + 1,
@@ -214,10 +232,14 @@ def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
         score=score,
     )
     if passed:
-        milestone.status = Milestone.Status.PASSED
-        milestone.save(update_fields=["status"])
+        # A passed milestone's date is the day it was passed, as when a plan marks a Step passed.
+        milestone.status, milestone.target_date, milestone.starts_on = Milestone.Status.PASSED, sat_on, None
+        milestone.save(update_fields=["status", "target_date", "starts_on"])
         return result
     milestone.status = Milestone.Status.FAILED
+    if new_target_date is None:
+        milestone.save(update_fields=["status"])
+        return result
     milestone.target_date = new_target_date
     to_schedule = [milestone]
     # The next Step's window now opens on the retake date.
@@ -230,6 +252,7 @@ def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
     Milestone.objects.bulk_update(
         to_schedule, ["status", "target_date", "starts_on", "scheduled_on", "minutes_needed", "minutes_available"]
     )
+    layout.lay_out_milestones(to_schedule, today)
     return result
 
 

@@ -117,6 +117,27 @@ class SystemGroup:
 
 
 @dataclass
+class BlockProgress:
+    """A system block of the day-by-day plan with the catalog topics it covers done so far."""
+
+    block: object
+    done: int
+    total: int
+
+
+def block_progress(blocks, groups):
+    by_area = {group.area.pk: group.plan_topics for group in groups}
+    return [
+        BlockProgress(
+            block,
+            sum(1 for pt in by_area.get(block.area_id, []) if pt.completed_at is not None),
+            len(by_area.get(block.area_id, [])),
+        )
+        for block in blocks
+    ]
+
+
+@dataclass
 class MilestoneProgress:
     milestone: object
     today: date

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from planner import views
+from planner import today, views
 
 app_name = "planner"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("today/", today.today, name="today"),
+    path("plans/<int:pk>/calendar/", today.calendar, name="calendar"),
+    path("milestones/<int:pk>/tasks/", today.task_done, name="task_done"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
@@ -19,6 +22,9 @@ urlpatterns = [
     path("plans/<int:pk>/practice-exams/new/", views.practice_exam_create, name="practice_exam_create"),
     path("practice-exams/<int:pk>/delete/", views.practice_exam_delete, name="practice_exam_delete"),
     path("milestones/<int:pk>/catch-up/", views.catch_up, name="catch_up"),
+    path("milestones/<int:pk>/resources/", views.resources, name="resources"),
+    path("plans/<int:pk>/days-off/", views.days_off, name="days_off"),
+    path("days-off/<int:pk>/delete/", views.day_off_delete, name="day_off_delete"),
     path("milestones/<int:pk>/result/", views.exam_result, name="exam_result"),
     path("topics/<int:pk>/toggle/", views.topic_toggle, name="topic_toggle"),
 ]

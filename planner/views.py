@@ -1,15 +1,26 @@
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, JsonResponse
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from planner import dashboard as dashboard_data
-from planner import plans, progress
-from planner.forms import ExamResultForm, PlanForm, PracticeExamForm, StudyLogForm, plannable_steps
-from planner.models import Milestone, Plan, PlanTopic, PracticeExam, StudyLog
+from planner import layout, plans, progress
+from planner.forms import (
+    DayExceptionForm,
+    ExamResultForm,
+    PlanForm,
+    PracticeExamForm,
+    StepInputs,
+    StudyLogForm,
+    plannable_steps,
+)
+from planner.models import DayException, Milestone, Plan, PlanTopic, PracticeExam, StudyBlock, StudyLog
 
 
 @login_not_required
@@ -23,12 +34,16 @@ def landing(request):
 @require_safe
 def dashboard(request):
     plans = list(Plan.objects.for_user(request.user))
-    if not plans:
-        return render(request, "planner/dashboard.html", {"plans": plans})
     chosen = request.GET.get("plan")
-    plan = plans[0] if chosen is None else next((p for p in plans if str(p.pk) == chosen), None)
+    if chosen is None:
+        plan = plans[0] if plans else None
+    else:
+        # Matched as text against the person's own plans: another person's id, junk or a huge number is not found.
+        plan = next((p for p in plans if str(p.pk) == chosen), None)
+        if plan is None:
+            raise Http404("No such plan.")
     if plan is None:
-        raise Http404("No such plan.")
+        return render(request, "planner/dashboard.html", {"plans": plans})
     context = dashboard_data.build(plan, timezone.localdate())
     return render(request, "planner/dashboard.html", {"plans": plans, **context})
 
@@ -54,9 +69,14 @@ def plan_create(request):
 @require_safe
 def plan_detail(request, pk):
     plan = get_object_or_404(Plan, pk=pk, owner=request.user)
-    milestones = list(plan.milestones.select_related("step").prefetch_related("step__resources"))
+    milestones = list(plan.milestones.with_step_facts())
     today = timezone.localdate()
     timeline = progress.timeline(milestones, PlanTopic.objects.for_plan_page(plan), today)
+    blocks = defaultdict(list)
+    for block in StudyBlock.objects.filter(milestone__plan=plan).select_related("area"):
+        blocks[block.milestone_id].append(block)
+    for entry in timeline:
+        entry.blocks = progress.block_progress(blocks[entry.milestone.pk], entry.groups)
     return render(request, "planner/plan_detail.html", {"plan": plan, "timeline": timeline, "today": today})
 
 
@@ -83,10 +103,14 @@ def plan_delete(request, pk):
 
 
 def _back(request, fallback):
-    """Where the person was, when the form said so and it is on this site."""
+    """Where the person was, when the form said so and it is a path on this site; otherwise fallback.
+
+    Never redirect() the value: it would take "abc" or "2027-01-01" for a view name and fail."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
     return redirect(fallback)
 
 
@@ -128,6 +152,14 @@ def catch_up(request, pk):
     return render(request, "planner/catch_up.html", {"milestone": milestone, "plan": milestone.plan, "moves": moves})
 
 
+def _result_message(milestone, result, retake_on):
+    if result.passed:
+        return f"Congratulations on passing {milestone.step.name}!"
+    if retake_on is None:
+        return f"Attempt {result.attempt} recorded. No further attempt can be planned."
+    return f"Attempt {result.attempt} recorded. Your unfinished topics now lead up to the retake."
+
+
 @require_http_methods(["GET", "POST"])
 def exam_result(request, pk):
     milestone = get_object_or_404(Milestone.objects.select_related("plan", "step"), pk=pk, plan__owner=request.user)
@@ -139,22 +171,20 @@ def exam_result(request, pk):
         .order_by("step__order")
         .first()
     )
-    form = ExamResultForm(
-        request.POST or None,
-        milestone=milestone,
-        attempts_used=plans.attempts_used(request.user, milestone.step),
-        next_milestone=next_milestone,
-        today=today,
-    )
-    if form.is_valid():
-        result = plans.record_result(milestone, **form.cleaned_data_for_record(), today=today)
-        if result.passed:
-            messages.success(request, f"Congratulations on passing {milestone.step.name}!")
-        else:
-            messages.success(
-                request, f"Attempt {result.attempt} recorded. Your unfinished topics now lead up to the retake."
-            )
-        return redirect(milestone.plan)
+    # The rules are checked and the attempt written in one transaction, holding the person's attempts.
+    with transaction.atomic():
+        form = ExamResultForm(
+            request.POST or None,
+            milestone=milestone,
+            history=plans.attempt_history(request.user, lock=request.method == "POST"),
+            next_milestone=next_milestone,
+            today=today,
+        )
+        if form.is_valid():
+            record = form.cleaned_data_for_record()
+            result = plans.record_result(milestone, **record, today=today)
+            messages.success(request, _result_message(milestone, result, record["new_target_date"]))
+            return redirect(milestone.plan)
     results = milestone.results.all()
     return render(
         request,
@@ -219,3 +249,75 @@ def practice_exam_delete(request, pk):
     exam.delete()
     messages.success(request, "The practice exam is deleted.")
     return redirect("planner:practice_exam_list", exam.plan_id)
+
+
+def _owned_milestone(request, pk):
+    return get_object_or_404(Milestone.objects.select_related("plan", "step"), pk=pk, plan__owner=request.user)
+
+
+def _apply_or_preview(request, milestone, change, template, context, done_message):
+    """A change to a Step's inputs: previewed first (what moves in the next two weeks), applied on confirm."""
+    today = timezone.localdate()
+    if "apply" in request.POST:
+        with transaction.atomic():
+            change()
+            if layout.can_lay_out(milestone):
+                layout.lay_out_milestone(milestone, today)
+        messages.success(request, done_message)
+        return redirect(milestone.plan)
+    preview = layout.preview_change(milestone, today, change) if layout.can_lay_out(milestone) else None
+    return render(request, template, {**context, "preview": preview})
+
+
+@require_http_methods(["GET", "POST"])
+def resources(request, pk):
+    milestone = _owned_milestone(request, pk)
+    inputs = StepInputs(milestone, request.POST or None)
+    context = {"milestone": milestone, "plan": milestone.plan, "inputs": inputs}
+    if request.method == "POST" and inputs.is_valid():
+        return _apply_or_preview(
+            request,
+            milestone,
+            inputs.save,
+            "planner/resources.html",
+            context,
+            f"Resources for {milestone.step.name} saved; the work left was laid out again. Completed work stays.",
+        )
+    return render(request, "planner/resources.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def days_off(request, pk):
+    plan = _owned_plan(request, pk)
+    form = DayExceptionForm(request.POST or None, instance=DayException(plan=plan))
+    exceptions = plan.exceptions.all()
+    context = {"plan": plan, "form": form, "exceptions": exceptions}
+    milestone = plan.milestones.ahead().filter(target_date__isnull=False).order_by("target_date").first()
+    if request.method == "POST" and form.is_valid():
+        if milestone is None:
+            form.save()
+            return redirect("planner:days_off", plan.pk)
+
+        def change():
+            form.save()
+            for other in plan.milestones.ahead().exclude(pk=milestone.pk):
+                if layout.can_lay_out(other):
+                    layout.lay_out_milestone(other, timezone.localdate())
+
+        return _apply_or_preview(
+            request, milestone, change, "planner/days_off.html", context, "Saved; the work left moved around it."
+        )
+    return render(request, "planner/days_off.html", context)
+
+
+@require_POST
+def day_off_delete(request, pk):
+    exception = get_object_or_404(DayException.objects.select_related("plan"), pk=pk, plan__owner=request.user)
+    plan = exception.plan
+    with transaction.atomic():
+        exception.delete()
+        for milestone in plan.milestones.ahead():
+            if layout.can_lay_out(milestone):
+                layout.lay_out_milestone(milestone, timezone.localdate())
+    messages.success(request, "Removed; those days are study days again.")
+    return redirect("planner:days_off", plan.pk)

@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(help_text='Display order of the Steps; 0 for discontinued ones.'),
         ),
         migrations.CreateModel(
-            name='PracticeExamForm',
+            name='SelfAssessment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.SlugField(max_length=60, unique=True)),
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 ('reports', models.CharField(choices=[('percent_and_pass_probability', 'Percent correct and probability of passing'), ('three_digit', 'Three-digit score'), ('percent_correct', 'Percent correct')], max_length=32)),
                 ('position', models.PositiveSmallIntegerField(default=0)),
                 ('retired_on', models.DateField(blank=True, null=True)),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='practice_exam_forms', to='planner.step')),
+                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='self_assessments', to='planner.step')),
             ],
             options={
                 'ordering': ['step__order', 'position'],
@@ -124,14 +124,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='practiceexam',
             name='form',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planner.practiceexamform'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planner.selfassessment'),
         ),
         migrations.AddConstraint(
             model_name='practiceexam',
             constraint=models.CheckConstraint(condition=models.Q(('pass_probability__isnull', True), ('pass_probability__lte', 100), _connector='OR'), name='practiceexam_pass_probability_at_most_100'),
         ),
         migrations.AddField(
-            model_name='practiceexamform',
+            model_name='selfassessment',
             name='source',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planner.source'),
         ),

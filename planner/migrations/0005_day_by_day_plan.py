@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField(blank=True, null=True)),
                 ('minutes', models.PositiveIntegerField(default=0)),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planner.practiceexamform')),
+                ('form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planner.selfassessment')),
                 ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='practice_exam_slots', to='planner.milestone')),
             ],
             options={

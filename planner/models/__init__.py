@@ -3,9 +3,9 @@
 from planner.models.catalog import (
     THREE_DIGIT_MAX,
     ContentArea,
-    PracticeExamForm,
     Resource,
     ResourceSection,
+    SelfAssessment,
     Source,
     Step,
     Topic,
@@ -13,6 +13,7 @@ from planner.models.catalog import (
 )
 from planner.models.plans import MAX_HOURS_PER_DAY, WEEKDAY_NAMES, Milestone, Plan, PlanTopic
 from planner.models.schedule import (
+    MAX_RESOURCE_UNITS,
     Allocation,
     DayException,
     PlanResource,
@@ -26,6 +27,7 @@ __all__ = [
     "MAX_BLOCK_QUESTIONS",
     "MAX_HOURS_PER_DAY",
     "MAX_LOG_MINUTES",
+    "MAX_RESOURCE_UNITS",
     "THREE_DIGIT_MAX",
     "WEEKDAY_NAMES",
     "Allocation",
@@ -37,10 +39,10 @@ __all__ = [
     "PlanResource",
     "PlanTopic",
     "PracticeExam",
-    "PracticeExamForm",
     "PracticeExamSlot",
     "Resource",
     "ResourceSection",
+    "SelfAssessment",
     "Source",
     "Step",
     "StudyBlock",

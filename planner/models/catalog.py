@@ -239,7 +239,7 @@ class ResourceSection(models.Model):
         return f"{self.resource}: {self.area.name}"
 
 
-class PracticeExamForm(models.Model):
+class SelfAssessment(models.Model):
     """A self-assessment that exists, with how it reports its result."""
 
     class Provider(models.TextChoices):
@@ -254,7 +254,7 @@ class PracticeExamForm(models.Model):
         PERCENT_CORRECT = "percent_correct", "Percent correct"
 
     key = models.SlugField(max_length=60, unique=True)
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="practice_exam_forms")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="self_assessments")
     name = models.CharField(max_length=80)
     provider = models.CharField(max_length=8, choices=Provider.choices)
     blocks = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])

@@ -1,5 +1,7 @@
 """Study plans, owned by users: the plan, a milestone per Step, and the topics scheduled in it."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -161,6 +163,16 @@ class Milestone(models.Model):
         if self.starts_on is None or self.target_date is None:
             return None
         return review_start(self.starts_on, self.target_date)
+
+    @property
+    def phases(self):
+        """{"content": (first day, last day), "practice": …, "final_review": …} of the stored layout."""
+        summary = self.layout_summary or {}
+        return {
+            name: tuple(date.fromisoformat(day) for day in summary[name])
+            for name in ("content", "practice", "final_review")
+            if summary.get(name)
+        }
 
     def days_left(self, today):
         if self.target_date is None:

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from planner.models.catalog import ContentArea, PracticeExamForm, Resource
+from planner.models.catalog import ContentArea, Resource, SelfAssessment
 from planner.models.plans import MAX_HOURS_PER_DAY, Milestone, Plan
 
 MAX_RESOURCE_UNITS = 100_000
@@ -152,7 +152,7 @@ class PracticeExamSlot(models.Model):
     """The day a chosen self-assessment is planned for."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="practice_exam_slots")
-    form = models.ForeignKey(PracticeExamForm, on_delete=models.PROTECT, related_name="+")
+    form = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, related_name="+")
     # None until laid out, or when the practice phase has no room for it.
     day = models.DateField(null=True, blank=True)
     minutes = models.PositiveIntegerField(default=0)

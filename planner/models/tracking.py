@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from planner.models.catalog import THREE_DIGIT_MAX, ContentArea, PracticeExamForm
+from planner.models.catalog import THREE_DIGIT_MAX, ContentArea, SelfAssessment
 from planner.models.plans import Milestone, Plan
 
 MAX_LOG_MINUTES = 16 * 60
@@ -67,7 +67,7 @@ class PracticeExam(models.Model):
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="practice_exams")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     # The catalog's form, when the person took one the catalog knows.
-    form = models.ForeignKey(PracticeExamForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    form = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     form_name = models.CharField(max_length=60, blank=True, help_text="For example “Form 30” or “UWSA 2”.")
     taken_on = models.DateField("date")
     score = models.PositiveSmallIntegerField(

@@ -1,6 +1,6 @@
 import html
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -25,8 +25,8 @@ DASHBOARD = reverse("planner:dashboard")
 # Session, user, the person's plans, milestones, topics, study days, hours this week,
 # practice exams, weakest areas: the same nine whatever the size of the plan.
 DASHBOARD_QUERIES = 9
-# Session, user, plan, milestones, their Steps' study resources, topics.
-PLAN_PAGE_QUERIES = 6
+# Session, user, plan, milestones, their Steps' study resources, topics, system blocks.
+PLAN_PAGE_QUERIES = 7
 
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -89,17 +89,19 @@ def test_the_dashboard_requires_sign_in(client):
 
 
 def test_each_active_step_has_a_card_counting_down_to_its_exam(alice_client, plan):
+    counts = {m.step.code: m.plan_topics.count() for m in plan.milestones.select_related("step")}
+
     response = alice_client.get(DASHBOARD)
 
     assert card_headings(response) == ["Step 1", "Step 2 CK"]
     step1_card = text(card(response, "Step 1"))
     assert f"{(STEP1_DATE - TODAY).days} days to the exam on 4 May 2027" in step1_card
     assert "109 days to the exam on 4 May 2027" in step1_card
-    assert "0 of 107 topics done (0% by yield)" in step1_card
+    assert f"0 of {counts['step1']} topics done (0% by yield)" in step1_card
     assert "On track" in step1_card
     step2ck_card = text(card(response, "Step 2 CK"))
     assert "354 days to the exam on 4 Jan 2028" in step2ck_card
-    assert "0 of 92 topics done (0% by yield)" in step2ck_card
+    assert f"0 of {counts['step2ck']} topics done (0% by yield)" in step2ck_card
     assert "On track" in step2ck_card
     assert "Catch up" not in page_text(response)
 
@@ -281,9 +283,32 @@ def test_bobs_plan_is_not_found_for_alice(alice_client, plan, bob):
     assert "Bob’s secret plan" not in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["abc", "", "-1", "1.0", "999999"])
+@pytest.mark.parametrize("value", ["abc", "", "-1", "1.0", "999999", str(2**64), "9" * 5000, "1\x00", "١"])
 def test_a_plan_that_is_not_a_plan_id_is_not_found(alice_client, plan, value):
     assert alice_client.get(DASHBOARD, {"plan": value}).status_code == 404
+
+
+def test_bobs_plan_is_not_found_for_alice_without_a_plan_either(alice_client, alice, bob, catalog):
+    bobs_plan = make_plan(bob, title="Bob’s secret plan", start_date=START, steps={"step1": STEP1_DATE}, today=TODAY)
+
+    response = alice_client.get(DASHBOARD, {"plan": bobs_plan.pk})
+
+    assert response.status_code == 404
+    assert "Bob’s secret plan" not in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", str(2**64)])
+def test_a_plan_value_is_not_found_for_someone_without_a_plan(alice_client, alice, value):
+    assert alice_client.get(DASHBOARD, {"plan": value}).status_code == 404
+
+
+def test_a_score_stored_in_year_1_before_dates_were_bounded_does_not_break_the_dashboard(alice_client, plan, step1):
+    PracticeExam.objects.create(plan=plan, milestone=step1, kind="nbme", taken_on=date(1, 1, 1), score=210)
+
+    response = alice_client.get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert "scores-step1-title" in response.content.decode()
 
 
 # The number of queries must not grow with the plan.
@@ -366,7 +391,7 @@ def test_the_plan_page_runs_the_same_number_of_queries_for_a_small_and_a_large_p
     small = small_plan(alice)
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
         response = alice_client.get(small.get_absolute_url())
-    assert "0 of 107 topics done" in page_text(response)
+    assert f"0 of {PlanTopic.objects.filter(milestone__plan=small).count()} topics done" in page_text(response)
 
     large = large_plan(alice)
     with django_assert_num_queries(PLAN_PAGE_QUERIES):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conftest import make_plan
 from planner.management.commands.load_catalog import CATALOG
-from planner.models import ContentArea, PlanTopic, PracticeExamForm, Resource, Source, Step, Topic
+from planner.models import ContentArea, PlanTopic, Resource, SelfAssessment, Source, Step, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,7 @@ def write_catalog(tmp_path, data):
 
 def counts():
     return {
-        model.__name__: model.objects.count()
-        for model in [Source, Step, ContentArea, Topic, Resource, PracticeExamForm]
+        model.__name__: model.objects.count() for model in [Source, Step, ContentArea, Topic, Resource, SelfAssessment]
     }
 
 
@@ -45,7 +44,7 @@ def test_loading_twice_changes_nothing_and_prints_a_one_line_summary(catalog):
     assert counts() == first
     assert first["Step"] == 4
     assert first["Resource"] > 10
-    assert first["PracticeExamForm"] > 10
+    assert first["SelfAssessment"] > 10
     assert second_output == first_output
     assert second_output.startswith("Catalog loaded:")
     assert second_output.count("\n") == 1
@@ -144,7 +143,8 @@ def test_the_three_passing_standards_are_marked_with_the_same_source_strength(ca
 
 def test_only_step3_has_prerequisites(catalog):
     assert set(catalog["step3"].requires_passed.values_list("code", flat=True)) == {"step1", "step2ck"}
-    assert catalog["step3"].requires_degree and catalog["step3"].requires_ecfmg_for_img
+    assert catalog["step3"].requires_degree
+    assert catalog["step3"].requires_ecfmg_for_img
     assert not catalog["step1"].requires_passed.exists()
     assert not catalog["step2ck"].requires_passed.exists()
 
@@ -178,13 +178,13 @@ def test_resources_are_sized_and_say_when_the_size_is_our_estimate(catalog):
 
 
 def test_step1_nbme_forms_report_percent_and_pass_probability(catalog):
-    nbme = PracticeExamForm.objects.filter(step=catalog["step1"], provider=PracticeExamForm.Provider.NBME)
+    nbme = SelfAssessment.objects.filter(step=catalog["step1"], provider=SelfAssessment.Provider.NBME)
 
     assert nbme.count() >= 6
-    assert set(nbme.values_list("reports", flat=True)) == {PracticeExamForm.Reports.PERCENT_AND_PASS_PROBABILITY}
+    assert set(nbme.values_list("reports", flat=True)) == {SelfAssessment.Reports.PERCENT_AND_PASS_PROBABILITY}
     assert set(
-        PracticeExamForm.objects.filter(step=catalog["step2ck"], provider="nbme").values_list("reports", flat=True)
-    ) == {PracticeExamForm.Reports.THREE_DIGIT}
+        SelfAssessment.objects.filter(step=catalog["step2ck"], provider="nbme").values_list("reports", flat=True)
+    ) == {SelfAssessment.Reports.THREE_DIGIT}
 
 
 def test_the_plan_form_offers_no_step2cs(alice_client, catalog):

@@ -11,7 +11,19 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import make_plan
-from planner.models import ExamResult, Milestone, Plan, PlanTopic, PracticeExam, StudyLog
+from planner.models import (
+    Allocation,
+    DayException,
+    ExamResult,
+    Milestone,
+    Plan,
+    PlanResource,
+    PlanTopic,
+    PracticeExam,
+    StudyBlock,
+    StudyLog,
+    TaskProgress,
+)
 
 NOW = "2027-01-15 15:00 +0000"
 
@@ -29,7 +41,19 @@ def alice_objects(alice):
     exam = PracticeExam.objects.create(
         plan=plan, milestone=step1, kind="nbme", taken_on=date(2027, 1, 11), percent_correct=70
     )
-    return {"plan": plan, "milestone": step1, "topic": topic, "log": log, "exam": exam}
+    day_off = DayException.objects.create(plan=plan, starts_on=date(2027, 2, 1), ends_on=date(2027, 2, 2))
+    return {"plan": plan, "milestone": step1, "topic": topic, "log": log, "exam": exam, "day_off": day_off}
+
+
+def task_post(objects):
+    """Tick alice's first task on the plan's first day, as the Today page does."""
+    allocation = Allocation.objects.filter(milestone=objects["milestone"], kind="study").order_by("position").first()
+    return {
+        "plan_resource": allocation.plan_resource_id,
+        "area": allocation.area_id or "",
+        "day": "2027-01-04",
+        "done": "1",
+    }
 
 
 def plan_post(objects):
@@ -67,6 +91,15 @@ MATRIX = {
     "planner:catch_up": ("milestone", ["GET", "POST"], lambda o: {}),
     "planner:exam_result": ("milestone", ["GET", "POST"], lambda o: {"sat_on": "2027-01-14", "passed": "yes"}),
     "planner:topic_toggle": ("topic", ["POST"], lambda o: {"done": "1"}),
+    "planner:resources": ("milestone", ["GET", "POST"], lambda o: {}),
+    "planner:days_off": (
+        "plan",
+        ["GET", "POST"],
+        lambda o: {"starts_on": "2027-03-01", "ends_on": "2027-03-05", "hours": "0", "apply": "1"},
+    ),
+    "planner:day_off_delete": ("day_off", ["POST"], lambda o: {}),
+    "planner:calendar": ("plan", ["GET"], None),
+    "planner:task_done": ("milestone", ["POST"], task_post),
 }
 
 
@@ -95,6 +128,11 @@ def snapshot(alice):
             (StudyLog, "plan__owner"),
             (PracticeExam, "plan__owner"),
             (ExamResult, "milestone__plan__owner"),
+            (DayException, "plan__owner"),
+            (PlanResource, "milestone__plan__owner"),
+            (StudyBlock, "milestone__plan__owner"),
+            (Allocation, "milestone__plan__owner"),
+            (TaskProgress, "plan_resource__milestone__plan__owner"),
         ]
     } | {"plans": plans.count()}
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from planner.models import ContentArea, PracticeExamForm, Resource, ResourceSection, Source, Step, Topic
+from planner.models import ContentArea, Resource, ResourceSection, SelfAssessment, Source, Step, Topic
 
 CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "usmle.yaml"
 SCHEMA = 2
@@ -196,10 +196,10 @@ class Catalog:
         return len(resources)
 
     def load_practice_exam_forms(self):
-        existing = {form.key: form for form in PracticeExamForm.objects.all()}
+        existing = {form.key: form for form in SelfAssessment.objects.all()}
         forms = []
         for position, item in enumerate(self.data.get("practice_exams") or []):
-            form = existing.get(item["key"]) or PracticeExamForm(key=item["key"])
+            form = existing.get(item["key"]) or SelfAssessment(key=item["key"])
             values = {
                 **item,
                 "step": self.steps[item["step"]],
@@ -210,10 +210,10 @@ class Catalog:
                 setattr(form, name, values[name])
             form.retired_on = None
             forms.append(form)
-        PracticeExamForm.objects.bulk_create([f for f in forms if f.pk is None])
-        PracticeExamForm.objects.bulk_update([f for f in forms if f.pk is not None], [*FORM_FIELDS, "retired_on"])
+        SelfAssessment.objects.bulk_create([f for f in forms if f.pk is None])
+        SelfAssessment.objects.bulk_update([f for f in forms if f.pk is not None], [*FORM_FIELDS, "retired_on"])
         keys = {form.key for form in forms}
-        PracticeExamForm.objects.exclude(key__in=keys).filter(retired_on__isnull=True).update(retired_on=self.today)
+        SelfAssessment.objects.exclude(key__in=keys).filter(retired_on__isnull=True).update(retired_on=self.today)
         return len(forms)
 
 
