@@ -137,10 +137,9 @@ class PlanForm(forms.ModelForm):
         return cleaned
 
     def _check_sequence(self, cleaned, choices, start_date, weekly_hours):
-        window_start, previous = start_date, None
+        planned = []
         for step in self.steps:
             choice, date_name = choices[step.code], self.date_field(step)
-            target = cleaned.get(date_name)
             if choice == Choice.SKIP:
                 self._check_can_skip(step)
             for required in step.requires_passed.all():
@@ -152,11 +151,24 @@ class PlanForm(forms.ModelForm):
                     )
             if choice != Choice.PLAN:
                 continue
-            if target is None:
+            if cleaned.get(date_name) is None:
                 if date_name not in self.errors:  # a date typed but refused already says why
                     self.add_error(date_name, f"Choose the date you plan to sit {step.name}.")
                 return
+            planned.append((cleaned[date_name], step))
+        # Step 1 and Step 2 CK may be taken in either order (FSMB); each window runs from the exam
+        # before it, so they are checked in date order.
+        planned.sort(key=lambda item: (item[0], item[1].order))
+        dates = {step.code: target for target, step in planned}
+        window_start, previous = start_date, None
+        for target, step in planned:
+            date_name = self.date_field(step)
             after = f"{previous.name}’s date" if previous else "the start date"
+            earlier = [r for r in step.requires_passed.all() if r.code in dates and dates[r.code] >= target]
+            if earlier:
+                names = " and ".join(r.name for r in earlier)
+                self.add_error(date_name, f"{step.name} comes after {names}: choose a later date for it.")
+                return
             if target <= window_start:
                 self.add_error(date_name, f"{step.name} must come after {after} ({human(window_start)}).")
                 return

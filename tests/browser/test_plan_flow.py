@@ -88,7 +88,7 @@ def test_step3_before_step2ck_is_refused_next_to_the_field(page, catalog, alice)
     step3_date = page.get_by_label("Step 3 exam date")
     expect(step3_date).to_have_attribute("aria-invalid", "true")
     expect(step3_date).to_have_value(too_early.isoformat())
-    message = f"Step 3 must come after Step 2 CK’s date ({human(step2ck)})."
+    message = "Step 3 comes after Step 2 CK: choose a later date for it."
     error = page.get_by_text(message)
     expect(error).to_be_visible()
     # Announced with the field (aria-describedby) and shown right under it.

@@ -17,6 +17,7 @@ from tests.planner.plan_form import (
     fields_with_errors,
     form_data,
     input_value,
+    text,
 )
 
 URL = reverse("planner:plan_create")
@@ -114,7 +115,7 @@ BAD_INPUT = {
     "step3_before_step2ck": (
         {"step3_date": "2027-10-01"},
         "step3_date",
-        "Step 3 must come after Step 2 CK’s date (23 Nov 2027).",
+        "Step 3 comes after Step 2 CK: choose a later date for it.",
     ),
     "target_before_start": (
         {"start_date": "2026-12-07", "step1_date": "2026-12-01"},
@@ -244,3 +245,25 @@ def test_the_start_date_may_be_in_the_past_but_no_exam_date(alice_client, catalo
     assert field_error(response.text, "step1_date") == "Choose a date after today for Step 1, or mark it as passed."
     assert Plan.objects.count() == 0
     assert date.fromisoformat(input_value(response.text, "start_date")) == date(2026, 9, 1)
+
+
+def test_step2ck_before_step1_saves_with_each_window_following_the_dates(alice_client, alice, catalog):
+    # FSMB: Step 1 and Step 2 CK may be taken in any order; many IMGs take Step 2 CK first.
+    data = form_data(step1_date="2027-11-23", step2ck_date="2027-03-23", step3_choice="skip", step3_date="")
+
+    response = alice_client.post(URL, data)
+
+    assert response.status_code == 302
+    plan = Plan.objects.get(owner=alice)
+    windows = {m.step.code: (m.starts_on, m.target_date) for m in plan.milestones.select_related("step")}
+    assert windows == {
+        "step2ck": (TODAY, date(2027, 3, 23)),
+        "step1": (date(2027, 3, 23), date(2027, 11, 23)),
+    }
+
+
+def test_the_form_says_either_order_is_allowed_and_what_step3_needs(alice_client, catalog):
+    page = text(alice_client.get(URL).text)
+
+    assert "Step 1 and Step 2 CK may be taken in either order" in page
+    assert "ECFMG Certification" in page

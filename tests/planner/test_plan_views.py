@@ -424,4 +424,6 @@ def test_a_plan_started_long_ago_can_still_be_renamed(client, alice, catalog):
 def test_the_form_says_what_step3_needs(alice_client, catalog):
     page = text(alice_client.get(reverse("planner:plan_create")).text)
 
-    assert "Needs Step 1 and Step 2 CK passed and an MD or DO degree." in page
+    assert (
+        "Needs Step 1 and Step 2 CK passed and an MD or DO degree, and for international graduates ECFMG Certification."
+    ) in page
