@@ -694,7 +694,7 @@ def tasks_between(layout, calendar, first, last, resources_by_key):
             for day, placed, units in _placements(a, calendar, start, end):
                 first_unit = _shifted(a.first_unit, placed)
                 last_unit = _shifted(first_unit, units - 1)
-                label = _label(resource, block_name, first_unit, units)
+                label = task_label(resource, block_name, first_unit, units)
                 minutes = _minutes_for(units, a.seconds_per_unit)
                 task = Task(
                     day, resource.kind, a.resource_key, a.block_key, label, units, first_unit, last_unit, minutes, index
@@ -723,7 +723,7 @@ def _time_label(allocation, resources_by_key, block_name):
     return "Light review only, no new material"
 
 
-def _label(resource, block_name, first_unit, units):
+def task_label(resource, block_name, first_unit, units):
     where = f" ({block_name})" if block_name else ""
     if resource.unit == "pages":
         pages = f"p. {first_unit}" if units == 1 else f"pp. {first_unit}–{first_unit + units - 1}"
@@ -980,7 +980,7 @@ def _work_label(step, work):
     resource = _resource(step, work)
     block_name = next((b.name for b in step.blocks if b.key == work.block_key), None)
     minutes = _minutes_for(work.amount, resource.seconds_per_unit)
-    return f"{_label(resource, block_name, work.first_unit, work.amount)} ({_duration(minutes)})"
+    return f"{task_label(resource, block_name, work.first_unit, work.amount)} ({_duration(minutes)})"
 
 
 def preview(before, after, resources_by_key, first, last):

@@ -616,3 +616,22 @@ class DayExceptionForm(forms.ModelForm):
         elif first and last and (last - first).days > MAX_EXCEPTION_DAYS:
             self.add_error("ends_on", f"Enter at most {MAX_EXCEPTION_DAYS} days at a time.")
         return cleaned
+
+
+class CatchUpForm(forms.Form):
+    strategy = forms.ChoiceField(
+        choices=layout.Strategy.CHOICES, initial=layout.Strategy.SPREAD, widget=forms.RadioSelect, label="How"
+    )
+    days = BoundedIntegerField(
+        min_value=1, max_value=30, initial=5, label="Over how many days", help_text="For spreading or pushing later."
+    )
+    extra_hours = BoundedIntegerField(
+        min_value=1, max_value=6, initial=1, label="Hours more on each study day", help_text="For studying more."
+    )
+
+    @classmethod
+    def from_request(cls, request):
+        """Bound to what was sent (the query string for a preview, the body to apply) over the defaults."""
+        sent = request.POST if request.method == "POST" else request.GET
+        defaults = {name: field.initial for name, field in cls.base_fields.items()}
+        return cls(defaults | {name: sent[name] for name in defaults if name in sent})

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from planner import daily
 from planner.models import (
+    MAX_HOURS_PER_DAY,
     Allocation,
     ContentArea,
     DayException,
@@ -218,7 +219,11 @@ def step_input(data, first_day=None, weakest=()):
     milestone = data.milestone
     resources = []
     for pr in data.plan_resources:
-        parts = catalog_parts(pr, data.sections.get(pr.resource_id, []), data.blocks)
+        parts = [
+            part
+            for part in catalog_parts(pr, data.sections.get(pr.resource_id, []), data.blocks)
+            if part[0] not in pr.dropped_areas
+        ]
         done_before = round(float(pr.done_before) * units_per_catalog_unit(pr.unit))
         left = remaining_parts(parts, done_before, dict(data.done_by_resource_area.get(pr.pk, {})))
         resources.append(resource_input(pr, left))
@@ -436,6 +441,72 @@ def preview_change(milestone, today, change):
     return Preview(daily.preview(*pairs, resources, first, last), summary, first, last)
 
 
+class Strategy:
+    SPREAD = "spread"
+    PUSH = "push"
+    DROP = "drop"
+    HOURS = "hours"
+
+    CHOICES = [
+        (SPREAD, "Spread the overdue work over the next days"),
+        (PUSH, "Push the rest of the schedule later, up to the exam"),
+        (DROP, "Drop the lowest-yield remaining work"),
+        (HOURS, "Study more hours a day"),
+    ]
+
+
+@dataclass
+class CatchUpOption:
+    """A catch-up strategy worked out for a Step: its preview and what applying it stores."""
+
+    strategy: str
+    result: daily.CatchUp
+    preview: Preview
+    weekly_hours: list
+
+
+def catch_up_option(milestone, today, strategy, days=5, extra_hours=1):
+    """The strategy laid out from today, and what it changes in the next two weeks; writes nothing."""
+    plan = milestone.plan
+    calendar = calendar_for(plan, plan.exceptions.all())
+    step = step_input(read_steps([milestone])[0])
+    current = step_tasks(milestone, today + timedelta(days=PREVIEW_DAYS - 1))
+    weekly_hours = list(plan.weekly_hours)
+    if strategy == Strategy.SPREAD:
+        overdue = daily.overdue(current.layout, current.calendar, today, current.done_by_allocation) if current else []
+        result = daily.spread_overdue(step, calendar, today, [item.work for item in overdue], days)
+    elif strategy == Strategy.PUSH:
+        result = daily.push_remaining(step, calendar, today, days)
+    elif strategy == Strategy.DROP:
+        result = daily.drop_lowest_yield(step, calendar, today)
+    else:
+        weekly_hours = [min(MAX_HOURS_PER_DAY, hours + extra_hours) if hours else 0 for hours in weekly_hours]
+        weekly_minutes = [hours * 60 for hours in weekly_hours]
+        result = daily.with_daily_minutes(step, calendar, today, weekly_minutes)
+    first, last = today, today + timedelta(days=PREVIEW_DAYS - 1)
+    before = (current.layout, current.calendar) if current else (empty_layout(milestone), calendar)
+    resources = {r.key: r for r in step.resources}
+    changes = daily.preview(before, (result.layout, result.calendar), resources, first, last)
+    summary = summary_of(result.layout, resources)
+    return CatchUpOption(strategy, result, Preview(changes, summary, first, last), weekly_hours)
+
+
+@transaction.atomic
+def apply_catch_up(milestone, today, option):
+    """Store the option exactly as previewed; dropped work stays out of later layouts too."""
+    plan = milestone.plan
+    if option.weekly_hours != plan.weekly_hours:
+        plan.weekly_hours = option.weekly_hours
+        plan.save()
+    dropped = defaultdict(set)
+    for work in option.result.dropped:
+        dropped[work.resource_key].add(work.block_key)
+    for plan_resource in PlanResource.objects.filter(pk__in=dropped):
+        plan_resource.dropped_areas = sorted(set(plan_resource.dropped_areas) | dropped[plan_resource.pk])
+        plan_resource.save(update_fields=["dropped_areas"])
+    lay_out_milestone(milestone, today, calendar=option.result.calendar, layout=option.result.layout)
+
+
 def empty_layout(milestone):
     return stored_layout(milestone, (), (), {})
 
@@ -532,6 +603,14 @@ class StoredPlan:
                 days[day] += [(step, task) for task in tasks]
         return dict(sorted(days.items()))
 
+    def overdue_lines(self, today):
+        """(StoredStep, OverdueItem, "First Aid pp. 284–290 (Cardiovascular)") for the work left behind."""
+        return [
+            (step, item, overdue_label(step, item))
+            for step in self.steps
+            for item in daily.overdue(step.layout, step.calendar, today, step.done_by_allocation)
+        ]
+
     def overdue(self, today):
         return [
             (step, item)
@@ -568,3 +647,8 @@ def stored_layout(milestone, allocations, exam_days, block_names):
         how_chosen=summary.get("how_chosen", ""),
         block_names=block_names,
     )
+
+
+def overdue_label(step, item):
+    resource = step.resources_by_key[item.resource_key]
+    return daily.task_label(resource, step.layout.block_names.get(item.block_key), item.first_unit, item.units)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from planner import dashboard as dashboard_data
 from planner import layout, plans, progress
 from planner.forms import (
+    CatchUpForm,
     DayExceptionForm,
     ExamResultForm,
     PlanForm,
@@ -138,18 +139,34 @@ def topic_toggle(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def catch_up(request, pk):
-    milestone = get_object_or_404(Milestone.objects.select_related("plan", "step"), pk=pk, plan__owner=request.user)
+    milestone = _owned_milestone(request, pk)
     today = timezone.localdate()
-    if milestone.status == Milestone.Status.PASSED or milestone.target_date <= today:
+    if not layout.can_lay_out(milestone) or milestone.target_date <= today:
         messages.error(request, f"There is nothing to catch up for {milestone.step.name}.")
         return redirect(milestone.plan)
-    if request.method == "POST":
-        moves = plans.catch_up(milestone, today)
-        moved = sum(1 for move in moves if move.changes_dates)
-        messages.success(request, f"{moved} unfinished {milestone.step.name} topics now run from today to the exam.")
+    form = CatchUpForm.from_request(request)
+    option = layout.catch_up_option(milestone, today, **form.cleaned_data) if form.is_valid() else None
+    if request.method == "POST" and option is not None:
+        with transaction.atomic():
+            layout.apply_catch_up(milestone, today, option)
+            moved = sum(1 for move in plans.catch_up(milestone, today) if move.changes_dates)
+        messages.success(
+            request,
+            f"{' '.join(option.result.summary)} "
+            f"{moved} unfinished {milestone.step.name} topics now run from today to the exam.",
+        )
         return redirect(milestone.plan)
+    stored = layout.StoredPlan(milestone.plan, [milestone], today)
     moves = [move for move in plans.catch_up_moves(milestone, today) if move.changes_dates]
-    return render(request, "planner/catch_up.html", {"milestone": milestone, "plan": milestone.plan, "moves": moves})
+    context = {
+        "milestone": milestone,
+        "plan": milestone.plan,
+        "form": form,
+        "option": option,
+        "overdue": [(item, label) for _, item, label in stored.overdue_lines(today)],
+        "moves": moves,
+    }
+    return render(request, "planner/catch_up.html", context)
 
 
 def _result_message(milestone, result, retake_on):

@@ -66,6 +66,8 @@ class PlanResource(models.Model):
         max_digits=5, decimal_places=2, validators=[MinValueValidator(0.1), MaxValueValidator(600)]
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Systems whose remaining work a catch-up dropped (ContentArea ids); later layouts leave them out.
+    dropped_areas = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["milestone", "position"]
