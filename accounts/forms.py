@@ -5,8 +5,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 
 from accounts.fields import LowercaseEmailField
-from accounts.models import User
+from accounts.models import ReminderEmail, User
 
+# The opt-in reminder emails, shown on the profile under a heading of their own.
+REMINDER_FIELDS = [kind.value for kind in ReminderEmail.Kind]
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -95,11 +97,19 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["name", "email", "time_zone", "background"]
+        fields = ["name", "email", "time_zone", "background", *REMINDER_FIELDS]
         labels = {"name": "Your name", "background": "Your background"}
         help_texts = {"background": "Used to point out the requirements that apply to you."}
 
-    field_order = ["name", "email", "current_password", "time_zone", "background"]
+    field_order = ["name", "email", "current_password", "time_zone", "background", *REMINDER_FIELDS]
+
+    @property
+    def reminder_fields(self):
+        return [self[name] for name in REMINDER_FIELDS]
+
+    @property
+    def other_fields(self):
+        return [field for field in self if field.name not in REMINDER_FIELDS]
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

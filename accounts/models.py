@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -46,6 +47,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Set when the person opens the link we sent to this address; reminders go to confirmed addresses only.
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Opt-in reminder emails, named like ReminderEmail.Kind, so a kind reads and sets its own field.
+    daily_digest = models.BooleanField(
+        "Morning digest", default=False, help_text="The day's tasks and anything overdue, at 07:00 your time."
+    )
+    weekly_summary = models.BooleanField(
+        "Weekly summary",
+        default=False,
+        help_text="Progress per Step, your next practice exam and your forecast, on Monday mornings.",
+    )
 
     objects = UserManager()
 
@@ -81,6 +91,85 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.is_active = True
         self.email_verified_at = timezone.now()
         self.save(update_fields=["is_active", "email_verified_at"])
+
+
+def _retriable(now):
+    """An email to try again: failed fewer than MAX_ATTEMPTS times, or claimed by a process that has not
+    finished in STALE_CLAIM (it died between claiming and recording the outcome)."""
+    Status = ReminderEmail.Status
+    return models.Q(status=Status.FAILED, attempts__lt=ReminderEmail.MAX_ATTEMPTS) | models.Q(
+        status=Status.SENDING, claimed_at__lt=now - ReminderEmail.STALE_CLAIM
+    )
+
+
+class ReminderEmailQuerySet(models.QuerySet):
+    def retriable(self, now):
+        return self.filter(_retriable(now))
+
+    def settled(self, now):
+        """Sent, nothing to send, given up on, or being sent right now: not to be tried this run."""
+        return self.exclude(_retriable(now))
+
+    def claim(self, user_id, kind, local_date):
+        """The record this process now holds for sending this email, or None when another has it or it is done.
+
+        The INSERT commits before anything is sent, so of two processes racing for the same email the unique
+        constraint lets one through; a retry takes the record over with one conditional UPDATE, which
+        PostgreSQL re-checks after the row lock, so there too only one process wins.
+        """
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                return self.create(user_id=user_id, kind=kind, local_date=local_date, claimed_at=now)
+        except IntegrityError:
+            pass
+        mine = self.filter(user_id=user_id, kind=kind, local_date=local_date)
+        taken = mine.retriable(now).update(
+            status=ReminderEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        return mine.first() if taken else None
+
+
+class ReminderEmail(models.Model):
+    """One reminder email for one person and one day of theirs: claimed before it is sent, so it goes once."""
+
+    class Kind(models.TextChoices):
+        DAILY_DIGEST = "daily_digest", "Morning digest"
+        WEEKLY_SUMMARY = "weekly_summary", "Weekly summary"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        NOTHING = "nothing", "Nothing to send"
+        FAILED = "failed", "Failed"
+
+    # A failing address is tried on this many runs, then left alone for the day.
+    MAX_ATTEMPTS = 5
+    # Longer than any send takes: a claim this old belongs to a process that died.
+    STALE_CLAIM = timedelta(hours=1)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminder_emails")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The person's own date the email is for (the Monday, for the weekly summary).
+    local_date = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReminderEmailQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One email of a kind per person and day: the claim that stops two senders running at once.
+            models.UniqueConstraint(fields=["user", "kind", "local_date"], name="reminderemail_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.local_date}: {self.get_status_display()}"
+
+    def record(self, status):
+        self.status = status
+        self.save(update_fields=["status"])
 
 
 class SignInThrottle(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import unsubscribe, views
 from accounts.forms import SignInForm
 
 app_name = "accounts"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("sessions/sign-out/", views.sign_out_session, name="sign_out_session"),
     path("sessions/sign-out-others/", views.sign_out_other_sessions, name="sign_out_other_sessions"),
     path("delete/", views.delete_account, name="delete"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

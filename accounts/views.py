@@ -19,7 +19,7 @@ from accounts.tokens import user_for_verification_link
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("planner:dashboard")
+        return redirect("planner:today")
     form = SignUpForm(request.POST or None)
     if form.is_valid():
         sign_up(request, form)

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from planner import charts, progress
-from planner.models import Milestone, PlanTopic, PracticeExam, StudyLog
+from planner.models import Milestone, PlanTopic, PracticeExam, StudyLog, TaskProgress
 from usmleprep.lib.dates import monday_of
 
 # Fewer questions than this in a system say too little about it to call it weak.
@@ -30,14 +30,28 @@ class WeakArea:
 
 
 def weak_areas(plan):
-    rows = (
+    """Systems by share correct, from question blocks in the study log and question counts recorded
+    on Today's tasks alike: one query, the two aggregates in a UNION."""
+    fields = ("area", "area__name", "area__step__name")
+    logged = (
         StudyLog.objects.filter(plan=plan, area__isnull=False, questions_attempted__isnull=False)
-        .values("area__name", "area__step__name")
+        .values(*fields)
         .annotate(attempted=Sum("questions_attempted"), correct=Sum("questions_correct"))
-        .filter(attempted__gte=MIN_QUESTIONS_FOR_WEAKNESS)
         .order_by()
     )
-    areas = [WeakArea(r["area__name"], r["area__step__name"], r["attempted"], r["correct"]) for r in rows]
+    ticked = (
+        TaskProgress.objects.filter(
+            plan_resource__milestone__plan=plan, area__isnull=False, questions_correct__isnull=False
+        )
+        .values(*fields)
+        .annotate(attempted=Sum("amount"), correct=Sum("questions_correct"))
+        .order_by()
+    )
+    totals = {}
+    for r in logged.union(ticked, all=True):
+        name, step_name, attempted, correct = totals.get(r["area"], (r["area__name"], r["area__step__name"], 0, 0))
+        totals[r["area"]] = (name, step_name, attempted + r["attempted"], correct + r["correct"])
+    areas = [WeakArea(*values) for values in totals.values() if values[2] >= MIN_QUESTIONS_FOR_WEAKNESS]
     return sorted(areas, key=lambda a: (a.correct / a.attempted, -a.attempted))[:WEAK_AREAS_SHOWN]
 
 
@@ -79,7 +93,8 @@ def score_charts(milestones, exams):
         points = [(e.taken_on, e.score) for e in exams if e.milestone_id == milestone.pk and e.score]
         if not points:
             continue
-        first = points[0][0] - timedelta(days=7)
+        # A week of margin before the first score; rows stored before dates were bounded may sit in year 1.
+        first = max(points[0][0], date.min + timedelta(days=7)) - timedelta(days=7)
         last = max(milestone.target_date or points[-1][0], points[-1][0])
         chart = charts.scores(
             points,

@@ -24,7 +24,7 @@ from planner.models import (
     TaskProgress,
 )
 from planner.plans import Choice, StepChoice
-from usmleprep.lib.bounds import BoundedDateField, BoundedIntegerField, bounded_formfield
+from usmleprep.lib.bounds import BoundedDateField, BoundedIntegerField, BoundedModelChoiceField, bounded_formfield
 from usmleprep.lib.dates import human
 
 # A vacation or a leave: longer absences are better entered as a later exam date.
@@ -212,12 +212,12 @@ def plannable_steps():
     return list(Step.objects.filter(plannable=True).prefetch_related("requires_passed").order_by("order"))
 
 
-class PlanMilestoneChoiceField(forms.ModelChoiceField):
+class PlanMilestoneChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, milestone):
         return milestone.step.name
 
 
-class SystemChoiceField(forms.ModelChoiceField):
+class SystemChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, area):
         return f"{area.step.name} · {area.name}"
 
@@ -492,8 +492,17 @@ class CustomResourceForm(CompactFieldsMixin, forms.ModelForm):
         return cleaned
 
 
+class BaseCustomResourceFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        id_field = form.fields["id"]
+        form.fields["id"] = BoundedModelChoiceField(
+            id_field.queryset, initial=id_field.initial, required=False, widget=forms.HiddenInput
+        )
+
+
 CustomResourceFormSet = forms.modelformset_factory(
-    PlanResource, form=CustomResourceForm, extra=1, max_num=10, validate_max=True
+    PlanResource, form=CustomResourceForm, formset=BaseCustomResourceFormSet, extra=1, max_num=10, validate_max=True
 )
 
 

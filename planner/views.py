@@ -28,7 +28,7 @@ from planner.models import DayException, Milestone, Plan, PlanTopic, PracticeExa
 @require_safe
 def landing(request):
     if request.user.is_authenticated:
-        return redirect("planner:dashboard")
+        return redirect("planner:today")
     return render(request, "planner/landing.html")
 
 
@@ -179,7 +179,9 @@ def _result_message(milestone, result, retake_on):
 
 @require_http_methods(["GET", "POST"])
 def exam_result(request, pk):
-    milestone = get_object_or_404(Milestone.objects.select_related("plan", "step"), pk=pk, plan__owner=request.user)
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("plan", "step__passing_score_source"), pk=pk, plan__owner=request.user
+    )
     today = timezone.localdate()
     next_milestone = (
         milestone.plan.milestones.ahead()

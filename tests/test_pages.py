@@ -10,7 +10,7 @@ def test_the_landing_page_says_what_the_app_does(client, db):
 
 
 def test_the_landing_page_sends_a_signed_in_person_to_the_dashboard(alice_client):
-    assert alice_client.get(reverse("planner:landing")).url == reverse("planner:dashboard")
+    assert alice_client.get(reverse("planner:landing")).url == reverse("planner:today")
 
 
 def test_an_unknown_address_gets_the_custom_404(alice_client):

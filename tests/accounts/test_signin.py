@@ -28,7 +28,7 @@ def test_it_signs_in_with_email_in_any_case(client, alice):
     response = sign_in(client, email="  ALICE@example.com")
 
     assert response.status_code == 302
-    assert response.url == reverse("planner:dashboard")
+    assert response.url == reverse("planner:today")
     assert client.session["_auth_user_id"] == str(alice.pk)
 
 
@@ -44,7 +44,7 @@ def test_it_refuses_a_wrong_password_and_keeps_the_email(client, alice):
 def test_it_follows_next_on_this_site_only(client, alice):
     assert sign_in(client, next="/plans/").url == "/plans/"
     client.logout()
-    assert sign_in(client, next="https://evil.example.com/").url == reverse("planner:dashboard")
+    assert sign_in(client, next="https://evil.example.com/").url == reverse("planner:today")
 
 
 def test_it_rotates_the_session_key_on_sign_in(client, alice):

@@ -56,7 +56,7 @@ def test_the_link_confirms_the_address_and_then_the_password_signs_in(client):
 
     assert "Your email address is confirmed." in confirmed.text
     assert User.objects.get().email_verified
-    assert client.post(reverse("accounts:login"), login).url == reverse("planner:dashboard")
+    assert client.post(reverse("accounts:login"), login).url == reverse("planner:today")
 
 
 @pytest.mark.django_db
@@ -143,11 +143,11 @@ def test_it_explains_bad_input_next_to_the_field(client, field, value, message):
     assert not User.objects.exists()
 
 
-def test_it_sends_a_signed_in_person_to_the_dashboard(alice_client):
+def test_it_sends_a_signed_in_person_to_today(alice_client):
     response = alice_client.get(URL)
 
     assert response.status_code == 302
-    assert response.url == reverse("planner:dashboard")
+    assert response.url == reverse("planner:today")
 
 
 def test_the_database_refuses_a_second_account_with_the_same_email(alice):

@@ -42,7 +42,7 @@ def sign_in(page):
     page.get_by_label("Email").fill("alice@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/dashboard/")
+    page.wait_for_url("**/today/")
 
 
 @pytest.mark.parametrize("path", ["/", "/accounts/signup/", "/accounts/login/"])
@@ -63,7 +63,19 @@ def test_signed_in_pages_have_no_serious_violations(axe_page, alice, catalog):
     sign_in(axe_page)
 
     found = {}
-    for path in ["/dashboard/", "/plans/new/", plan.get_absolute_url(), "/plans/", f"/plans/{plan.pk}/logs/new/"]:
+    step1 = plan.milestones.get(step__code="step1")
+    for path in [
+        "/today/",
+        "/dashboard/",
+        "/plans/new/",
+        plan.get_absolute_url(),
+        "/plans/",
+        f"/plans/{plan.pk}/logs/new/",
+        f"/plans/{plan.pk}/calendar/",
+        f"/plans/{plan.pk}/days-off/",
+        f"/milestones/{step1.pk}/resources/",
+        f"/milestones/{step1.pk}/catch-up/",
+    ]:
         axe_page.goto(path)
         found[path] = serious_violations(axe_page)
 
@@ -103,11 +115,15 @@ def test_pages_fit_a_375_pixel_phone_screen(browser, live_server, alice, catalog
     sign_in(page)
 
     widths = {}
+    step1 = plan.milestones.get(step__code="step1")
     for path in [
+        "/today/",
         "/dashboard/",
         "/plans/new/",
         plan.get_absolute_url(),
         f"/plans/{plan.pk}/logs/new/",
+        f"/plans/{plan.pk}/calendar/",
+        f"/milestones/{step1.pk}/resources/",
         "/accounts/profile/",
     ]:
         page.goto(path)

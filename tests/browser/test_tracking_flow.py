@@ -28,7 +28,7 @@ def sign_in(page):
     page.get_by_label("Email").fill("alice@example.com")
     page.get_by_label("Password").fill(conftest.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/today/$"))
 
 
 def alices_plan(alice):

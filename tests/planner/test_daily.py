@@ -238,12 +238,12 @@ def test_labels_name_pages_chapters_hours_and_questions():
     pages = ResourceInput("fa", "First Aid", BOOK, "pages", 5, ())
     chapters = ResourceInput("p", "Pathoma", VIDEO, "chapters", 60, ())
     questions = ResourceInput("uw", "UWorld Step 1", QBANK, "questions", 3, ())
-    assert daily._label(pages, "Cardiovascular", 284, 18) == "First Aid pp. 284–301 (Cardiovascular)"
-    assert daily._label(pages, None, 284, 1) == "First Aid p. 284"
-    assert daily._label(chapters, None, 8, 2) == "Pathoma ch. 8–9"
-    assert daily._label(videos, "Cardiovascular", None, 90) == "1.5 h of Boards and Beyond (Cardiovascular)"
-    assert daily._label(videos, None, None, 45) == "45 min of Boards and Beyond"
-    assert daily._label(questions, None, None, 1) == "UWorld Step 1: 1 question, mixed, timed"
+    assert daily.task_label(pages, "Cardiovascular", 284, 18) == "First Aid pp. 284–301 (Cardiovascular)"
+    assert daily.task_label(pages, None, 284, 1) == "First Aid p. 284"
+    assert daily.task_label(chapters, None, 8, 2) == "Pathoma ch. 8–9"
+    assert daily.task_label(videos, "Cardiovascular", None, 90) == "1.5 h of Boards and Beyond (Cardiovascular)"
+    assert daily.task_label(videos, None, None, 45) == "45 min of Boards and Beyond"
+    assert daily.task_label(questions, None, None, 1) == "UWorld Step 1: 1 question, mixed, timed"
 
 
 def test_a_month_of_a_three_year_plan_is_the_same_as_in_the_whole_plan_and_cheap():

@@ -111,3 +111,19 @@ def bounded_formfield(db_field, **kwargs):
     if isinstance(field, forms.CharField):
         without_control_characters(field)
     return field
+
+
+# The largest id a BigAutoField holds; SQLite raises OverflowError (not a ValueError Django expects)
+# for an integer past 64 bits, so such a value must be refused before it reaches a query.
+MAX_ID = 2**63 - 1
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A row chosen by id, where a value that cannot be an id is an invalid choice, not a database error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

@@ -1,0 +1,689 @@
+"""Today (the signed-in home), ticking tasks done, and the month calendar of a day-by-day plan.
+
+Every page reads the plan through layout.StoredPlan, so it runs the same queries for a six-week
+plan as for a three-year one; tasks are computed from the stored allocations, never stored.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from planner import daily, layout, progress
+from planner.models import ContentArea, Milestone, Plan, PlanTopic, Resource, TaskProgress
+from planner.models.schedule import MAX_RESOURCE_UNITS
+from usmleprep.lib.dates import human
+
+ONE_DAY = timedelta(days=1)
+WEEK_DAYS = 7
+# Tasks a person records units of; reviews and practice exams take time but have no units to count.
+TRACKED_KINDS = {daily.BOOK, daily.VIDEO, daily.QBANK, daily.CARDS}
+# A partial amount may run over the task (a good day), up to three times it: more is a typing slip.
+MOST_TIMES_THE_TASK = 3
+UNIT_FIELD_LABELS = {
+    "pages": "Pages read",
+    "chapters": "Chapters read",
+    "questions": "Questions done",
+    "cards": "Cards done",
+    "minutes": "Minutes watched",
+}
+PHASE_LABELS = {"content": "Content review", "practice": "Practice", "final review": "Final review"}
+# The calendar shows the plan's span and a year either side of it.
+CALENDAR_MARGIN_MONTHS = 12
+MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
+
+
+# Rows the templates show
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task (or overdue item) with what was recorded of it on its day."""
+
+    milestone: Milestone
+    kind: str
+    label: str
+    minutes: int
+    day: date
+    resource_id: object
+    area_id: int | None
+    amount: int
+    unit: str
+    recorded: int = 0
+    correct: int | None = None
+    since: date | None = None  # an overdue item: the day it fell due
+
+    @property
+    def is_tracked(self):
+        return self.kind in TRACKED_KINDS and self.amount > 0
+
+    @property
+    def is_overdue(self):
+        return self.since is not None
+
+    @property
+    def is_done(self):
+        return self.is_tracked and self.recorded >= self.amount
+
+    @property
+    def is_practice_exam(self):
+        return self.kind == daily.PRACTICE_EXAM
+
+    @property
+    def counts_questions(self):
+        return self.unit == "questions"
+
+    @property
+    def amount_label(self):
+        return UNIT_FIELD_LABELS.get(self.unit, f"{self.unit.capitalize()} done")
+
+    @property
+    def most(self):
+        return MOST_TIMES_THE_TASK * self.amount
+
+    @property
+    def dom_id(self):
+        area = self.area_id or "mixed"
+        return f"task-{self.milestone.pk}-{self.resource_id}-{area}-{self.day:%Y%m%d}{'-overdue' if self.since else ''}"
+
+    @property
+    def status(self):
+        return status_text(self.recorded, self.amount, self.unit, self.correct)
+
+
+def status_text(recorded, amount, unit, correct):
+    if not recorded:
+        return ""
+    of = f"{recorded:,} of {amount:,} {unit}"
+    correct_part = f", {correct} correct" if correct is not None else ""
+    return f"Done: {of}{correct_part}" if recorded >= amount else f"Recorded {of}{correct_part}"
+
+
+def task_row(step, task):
+    # A practice exam's resource_key is its form's id, not a resource's.
+    resource = step.resources_by_key.get(task.resource_key) if task.kind in TRACKED_KINDS else None
+    return TaskRow(
+        milestone=step.milestone,
+        kind=task.kind,
+        label=task.label,
+        minutes=task.minutes,
+        day=task.day,
+        resource_id=task.resource_key,
+        area_id=task.block_key,
+        amount=task.amount,
+        unit=resource.unit if resource else "",
+    )
+
+
+def overdue_row(step, item):
+    resource = step.resources_by_key[item.resource_key]
+    return TaskRow(
+        milestone=step.milestone,
+        kind=resource.kind,
+        # planner.daily labels tasks; an overdue item is the same work, so it reads the same.
+        label=daily.task_label(resource, step.layout.block_names.get(item.block_key), item.first_unit, item.units),
+        minutes=item.minutes,
+        day=item.since,
+        resource_id=item.resource_key,
+        area_id=item.block_key,
+        amount=item.units,
+        unit=resource.unit,
+        since=item.since,
+    )
+
+
+def merged(pairs, recorded=None):
+    """TaskRows from (StoredStep, TaskRow) pairs, one per resource and system.
+
+    TaskProgress keeps one record per resource, system and day, so two tasks of one resource for
+    one system on a day (First Aid's reproductive and endocrine chapters, both in "Reproductive &
+    Endocrine Systems") are shown, ticked and recorded as one: "pp. 331–333 and pp. 633–642".
+    recorded maps (resource, system) to the day's TaskProgress.
+    """
+    rows, index = [], {}
+    for step, row in pairs:
+        if not row.is_tracked:
+            rows.append(row)
+            continue
+        key = (row.milestone.pk, row.resource_id, row.area_id)
+        if key not in index:
+            index[key] = len(rows)
+            rows.append(row)
+            continue
+        first = rows[index[key]]
+        rows[index[key]] = replace(
+            first,
+            label=joined_label(step, first, row),
+            amount=first.amount + row.amount,
+            minutes=first.minutes + row.minutes,
+            day=min(first.day, row.day),
+            since=min(first.since, row.since) if first.since else None,
+        )
+    if recorded is None:
+        return rows
+    return [with_recorded(row, recorded.get((row.resource_id, row.area_id))) if row.is_tracked else row for row in rows]
+
+
+def joined_label(step, first, second):
+    prefix = f"{step.resources_by_key[first.resource_id].name} "
+    block_name = step.layout.block_names.get(first.area_id)
+    suffix = f" ({block_name})" if block_name else ""
+    labels = (first.label, second.label)
+    if all(label.startswith(prefix) and label.endswith(suffix) for label in labels):
+        middles = [label[len(prefix) : len(label) - len(suffix)] for label in labels]
+        return f"{prefix}{' and '.join(middles)}{suffix}"
+    return " and ".join(labels)
+
+
+def with_recorded(row, progress_row):
+    if progress_row is None:
+        return replace(row, recorded=0, correct=None)
+    return replace(row, recorded=progress_row.amount, correct=progress_row.questions_correct)
+
+
+def spread_progress(step, today):
+    """Done units by allocation: each allocation first gets what it had due before today, then the rest in order.
+
+    StoredPlan fills the allocations of one resource and system strictly in order, so when a resource
+    runs two of them side by side (a book's two sections in one system), everything Today asked for
+    reads as the first one's and the second stays overdue. For the lead: a candidate for StoredPlan.
+    """
+    allocations = step.layout.allocations
+    left = defaultdict(int)
+    for index, done in step.done_by_allocation.items():
+        a = allocations[index]
+        left[(a.resource_key, a.block_key)] += done
+    done = defaultdict(int)
+    yesterday = today - ONE_DAY
+    study = [(index, a) for index, a in enumerate(allocations) if a.kind == daily.STUDY]
+    for index, a in study:
+        key = (a.resource_key, a.block_key)
+        due = sum(daily.units_between(a, step.calendar, a.starts_on, yesterday).values()) if left[key] else 0
+        take = min(left[key], due)
+        done[index] += take
+        left[key] -= take
+    for index, a in study:
+        key = (a.resource_key, a.block_key)
+        take = min(left[key], a.amount - done[index])
+        done[index] += take
+        left[key] -= take
+    return {index: units for index, units in done.items() if units}
+
+
+def overdue_rows(stored, today):
+    pairs = [
+        (step, overdue_row(step, item))
+        for step in stored.steps
+        for item in daily.overdue(step.layout, step.calendar, today, spread_progress(step, today))
+    ]
+    return sorted(merged(pairs), key=lambda row: (row.since, row.milestone.pk))
+
+
+def day_rows(stored, day, tasks, recorded=None):
+    return merged([(step, task_row(step, task)) for step, task in tasks.get(day, [])], recorded)
+
+
+def find_task(stored, milestone_id, resource_id, area_id, day):
+    """The tracked task (tasks, merged) of a resource for a system on a day; None if there is none.
+
+    A helper for planner/layout.py (StoredPlan.task_on) once the lead takes it there.
+    """
+    for row in day_rows(stored, day, stored.tasks_between(day, day)):
+        if row.is_tracked and (row.milestone.pk, row.resource_id, row.area_id) == (milestone_id, resource_id, area_id):
+            return row
+    return None
+
+
+def find_overdue(stored, milestone_id, resource_id, area_id, since, today):
+    for row in overdue_rows(stored, today):
+        if (row.milestone.pk, row.resource_id, row.area_id, row.since) == (milestone_id, resource_id, area_id, since):
+            return row
+    return None
+
+
+# Choosing the plan
+
+
+def chosen_plan(plans, chosen):
+    """The newest plan, or the one asked for; matched as text, so another person's id or junk is a 404."""
+    if chosen is None:
+        return plans[0] if plans else None
+    plan = next((p for p in plans if str(p.pk) == chosen), None)
+    if plan is None:
+        raise Http404("No such plan.")
+    return plan
+
+
+def exception_on(exceptions, day):
+    return next((e for e in exceptions if e.starts_on <= day <= e.ends_on), None)
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: date
+    rows: list
+    minutes_available: int
+    exception: object = None
+    phase: str = ""
+    exams: tuple = ()  # names of the Steps whose exam is on this day
+
+    @property
+    def minutes_planned(self):
+        return sum(row.minutes for row in self.rows)
+
+    @property
+    def hours_planned(self):
+        return hours(self.minutes_planned)
+
+    @property
+    def hours_available(self):
+        return hours(self.minutes_available)
+
+    @property
+    def is_day_off(self):
+        return self.minutes_available == 0
+
+    @property
+    def is_light(self):
+        return self.exception is not None and self.exception.hours > 0
+
+    @property
+    def practice_exams(self):
+        return [row for row in self.rows if row.is_practice_exam]
+
+    @property
+    def tracked(self):
+        return [row for row in self.rows if row.is_tracked]
+
+    @property
+    def done_count(self):
+        return sum(row.is_done for row in self.tracked)
+
+
+def hours(minutes):
+    return f"{round(minutes / 60, 1):g}"
+
+
+def done_summary(day_plan):
+    tracked = day_plan.tracked
+    if not tracked:
+        return "Nothing to tick today."
+    return f"{day_plan.done_count} of {len(tracked)} task{'s' if len(tracked) != 1 else ''} done today."
+
+
+# Today
+
+
+def read_today(plan, today):
+    """(milestones, stored plan, the week's DayPlans from today, overdue rows), in a fixed number of
+    queries: the milestones, layout.StoredPlan's and today's recorded progress."""
+    milestones = list(plan.milestones.select_related("step"))
+    week_end = today + (WEEK_DAYS - 1) * ONE_DAY
+    stored = layout.StoredPlan(plan, milestones, week_end)
+    week = stored.tasks_between(today, week_end)
+    recorded = {
+        (p.plan_resource_id, p.area_id): p
+        for p in TaskProgress.objects.filter(plan_resource__milestone__plan=plan, day=today)
+    }
+    days = []
+    for offset in range(WEEK_DAYS):
+        day = today + offset * ONE_DAY
+        rows = day_rows(stored, day, week, recorded if day == today else None)
+        days.append(DayPlan(day, rows, stored.calendar.minutes_on(day), exception_on(stored.exceptions, day)))
+    return milestones, stored, days, overdue_rows(stored, today)
+
+
+def topic_rows(plan):
+    return [
+        TopicRow(*values)
+        for values in PlanTopic.objects.filter(milestone__plan=plan)
+        .order_by("milestone", "position")
+        .values_list(
+            "pk",
+            "milestone",
+            "topic__yield_weight",
+            "due_on",
+            "planned_minutes",
+            "completed_at",
+            "topic__name",
+            "topic__area",
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    pk: int
+    milestone_id: int
+    weight: float
+    due_on: date
+    minutes: int
+    completed_at: object
+    name: str
+    area_id: int
+
+    def state(self, zone):
+        completed_on = self.completed_at.astimezone(zone).date() if self.completed_at else None
+        return progress.TopicState(self.weight, self.due_on, self.minutes, completed_on)
+
+
+def topics_of_today(rows, today_rows, area_names):
+    """The catalog topics of the systems today's tasks cover, system by system in the order of the tasks."""
+    wanted = []
+    for row in today_rows:
+        key = (row.milestone.pk, row.area_id)
+        if row.area_id is not None and key not in wanted:
+            wanted.append(key)
+    groups = []
+    for milestone_id, area_id in wanted:
+        topics = [t for t in rows if t.milestone_id == milestone_id and t.area_id == area_id]
+        if topics:
+            groups.append(TopicGroup(area_names.get(area_id, ""), topics))
+    return groups
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    name: str
+    topics: list
+
+
+def today_context(plan, today):
+    milestones, stored, days, overdue = read_today(plan, today)
+    zone = timezone.get_current_timezone()
+    rows = topic_rows(plan)
+    active = [m for m in milestones if m.status != Milestone.Status.PASSED and m.target_date]
+    next_milestone = min((m for m in active if m.target_date >= today), key=lambda m: m.target_date, default=None)
+    standing = None
+    if next_milestone:
+        states = [row.state(zone) for row in rows if row.milestone_id == next_milestone.pk]
+        standing = progress.MilestoneProgress(next_milestone, today, states).standing
+    area_names = {}
+    for step in stored.steps:
+        area_names.update(step.layout.block_names)
+    summary = (next_milestone.layout_summary or {}) if next_milestone else {}
+    return {
+        "plan": plan,
+        "today": today,
+        "is_laid_out": bool(stored.steps),
+        "day": days[0],
+        "coming": days[1:],
+        "overdue": overdue,
+        "status": done_summary(days[0]),
+        "next_milestone": next_milestone,
+        "days_left": next_milestone.days_left(today) if next_milestone else None,
+        "standing": standing,
+        "questions_per_day": [(name, per_day) for name, per_day in summary.get("questions_per_day", [])],
+        "topic_groups": topics_of_today(rows, days[0].rows, area_names),
+    }
+
+
+@require_safe
+def today(request):
+    plans = list(Plan.objects.for_user(request.user))
+    plan = chosen_plan(plans, request.GET.get("plan"))
+    if plan is None:
+        return render(request, "planner/today.html", {"plans": plans})
+    context = today_context(plan, timezone.localdate())
+    return render(request, "planner/today.html", {"plans": plans, **context})
+
+
+# Ticking a task done
+
+
+class TaskProgressForm(forms.Form):
+    """A task ticked done or not, or the part of it done, for one resource, system and day.
+
+    For the lead: a candidate for planner/forms.py once the input hardening there has landed.
+    """
+
+    plan_resource = forms.ModelChoiceField(queryset=None)
+    area = forms.ModelChoiceField(queryset=None, required=False)
+    day = forms.DateField()
+    done = forms.TypedChoiceField(
+        choices=[("1", "done"), ("0", "not done")], coerce=int, required=False, empty_value=None
+    )
+    amount = forms.IntegerField(min_value=0, max_value=MAX_RESOURCE_UNITS, required=False)
+    questions_correct = forms.IntegerField(min_value=0, max_value=MAX_RESOURCE_UNITS, required=False)
+    overdue = forms.BooleanField(required=False)
+
+    def __init__(self, data, *, milestone, today):
+        super().__init__(data)
+        self.milestone, self.today = milestone, today
+        self.fields["plan_resource"].queryset = milestone.resources.all()
+        self.fields["area"].queryset = ContentArea.objects.filter(step=milestone.step_id)
+        self.row = None
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > self.today:
+            raise ValidationError("Work can be recorded up to today, not ahead of it.")
+        if day < self.milestone.plan.start_date:
+            raise ValidationError(
+                f"The plan starts on {human(self.milestone.plan.start_date)}; record work from then on."
+            )
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        done, amount, correct = data.get("done"), data.get("amount"), data.get("questions_correct")
+        if (done is None) == (amount is None):
+            raise ValidationError("Tick the task done, or enter how much of it you did.")
+        resource, area, day = data["plan_resource"], data["area"], data["day"]
+        area_id = area.pk if area else None
+        stored = layout.StoredPlan(self.milestone.plan, [self.milestone], self.today)
+        if data["overdue"]:
+            if done != 1:
+                raise ValidationError("An overdue item can only be ticked done.")
+            # None: nothing of it is overdue any more (ticked already), so there is nothing to add.
+            self.row = find_overdue(stored, self.milestone.pk, resource.pk, area_id, day, self.today)
+        else:
+            self.row = find_task(stored, self.milestone.pk, resource.pk, area_id, day)
+            if self.row is None:
+                raise ValidationError(f"{resource.name} has no task on {human(day)} to record.")
+            if amount is not None and amount > self.row.most:
+                self.add_error("amount", f"Enter at most {self.row.most:,} {self.row.unit}: three times the task.")
+        if correct is not None:
+            if resource.unit != Resource.Unit.QUESTION:
+                self.add_error("questions_correct", "Only questions have a number correct.")
+            elif amount is not None and correct > amount:
+                self.add_error("questions_correct", "There cannot be more correct than questions done.")
+            elif amount is None and self.row and correct > self.row.amount:
+                self.add_error("questions_correct", "There cannot be more correct than questions in the task.")
+        return data
+
+    def save(self):
+        """Record it through layout.record_progress; returns (row as now recorded, message)."""
+        data = self.cleaned_data
+        resource, day = data["plan_resource"], data["day"]
+        area_id = data["area"].pk if data["area"] else None
+        existing = TaskProgress.objects.filter(plan_resource=resource, area_id=area_id, day=day).first()
+        before = existing.amount if existing else 0
+        correct = data.get("questions_correct")
+        if correct is None and existing:
+            correct = existing.questions_correct
+        if data["overdue"]:
+            if self.row is None:
+                return None, "That is recorded already."
+            # The overdue units join what the day they fell due already has.
+            amount = before + self.row.amount
+            layout.record_progress(resource.pk, area_id, day, amount, existing.questions_correct if existing else None)
+            return self.row, f"{self.row.label}: done, recorded on {human(day)}."
+        done = data["done"]
+        amount = data["amount"] if done is None else (self.row.amount if done else 0)
+        if correct is not None and correct > amount:
+            correct = None  # an earlier count of correct answers that no longer fits what was done
+        progress_row = layout.record_progress(resource.pk, area_id, day, amount, correct if amount else None)
+        row = replace(
+            self.row,
+            recorded=progress_row.amount if progress_row else 0,
+            correct=progress_row.questions_correct if progress_row else None,
+        )
+        if row.is_done:
+            message = f"{row.label}: done."
+        elif row.recorded:
+            message = f"{row.label}: {row.status.lower()}."
+        else:
+            message = f"{row.label}: not done."
+        return row, message
+
+
+def _back(request):
+    """Where the person was, when the form said so and it is a path on this site; otherwise Today."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect("planner:today")
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _errors(form):
+    return [error for errors in form.errors.values() for error in errors]
+
+
+@require_POST
+def task_done(request, pk):
+    today = timezone.localdate()
+    with transaction.atomic():
+        # Locked, so two quick ticks of an overdue item cannot both add its units.
+        milestone = get_object_or_404(
+            Milestone.objects.select_for_update(of=("self",)).select_related("plan"), pk=pk, plan__owner=request.user
+        )
+        form = TaskProgressForm(request.POST, milestone=milestone, today=today)
+        valid = form.is_valid()
+        if valid:
+            row, message = form.save()
+    if not valid:
+        if _wants_json(request):
+            return JsonResponse({"done": False, "errors": _errors(form)}, status=400)
+        for error in _errors(form):
+            messages.error(request, error)
+        return _back(request)
+    if not _wants_json(request):
+        messages.success(request, message)
+        return _back(request)
+    # An overdue item ticked (now or before) is done; a task is done once its whole amount is recorded.
+    is_overdue = form.cleaned_data["overdue"]
+    day_plan = read_today(milestone.plan, today)[2][0]
+    return JsonResponse(
+        {
+            "done": True if is_overdue else row.is_done,
+            "recorded": None if is_overdue else row.recorded,
+            "amount": row.amount if row else None,
+            "status": "Done" if is_overdue else row.status,
+            "message": message,
+            "summary": done_summary(day_plan),
+        }
+    )
+
+
+# The calendar
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def add_months(first, months):
+    years, month = divmod(first.month - 1 + months, 12)
+    return date(first.year + years, month + 1, 1)
+
+
+def parse_month(value):
+    match = MONTH_PATTERN.fullmatch(value or "")
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+def phase_on(stored, day):
+    many = len(stored.steps) > 1
+    for step in stored.steps:
+        for phase in (step.layout.content, step.layout.practice, step.layout.final_review):
+            if not phase.is_empty and phase.starts_on <= day <= phase.ends_on:
+                label = PHASE_LABELS[phase.name]
+                return f"{step.milestone.step.name}: {label.lower()}" if many else label
+    return ""
+
+
+def weeks_of(days):
+    """(heading, days) for the month's weeks from Monday, the first and last cut at the month's ends."""
+    weeks = []
+    for day_plan in days:
+        if not weeks or day_plan.day.weekday() == 0:
+            weeks.append([])
+        weeks[-1].append(day_plan)
+    return [(week_heading(week[0].day, week[-1].day), week) for week in weeks]
+
+
+def week_heading(first, last):
+    if first == last:
+        return format_date(first, "l j F")
+    return f"{format_date(first, 'D j')} – {format_date(last, 'D j F')}"
+
+
+@require_safe
+def calendar(request, pk):
+    plan = get_object_or_404(Plan, pk=pk, owner=request.user)
+    today = timezone.localdate()
+    milestones = list(plan.milestones.select_related("step"))
+    last_exam = max([m.target_date for m in milestones if m.target_date] + [plan.start_date])
+    earliest = add_months(month_start(plan.start_date), -CALENDAR_MARGIN_MONTHS)
+    latest = add_months(month_start(last_exam), CALENDAR_MARGIN_MONTHS)
+    month = parse_month(request.GET.get("month"))
+    if month is None or not earliest <= month <= latest:
+        month = month_start(today)
+    month_end = add_months(month, 1) - ONE_DAY
+
+    stored = layout.StoredPlan(plan, milestones, month_end)
+    tasks = stored.tasks_between(month, month_end)
+    exams = {}
+    for m in milestones:
+        if m.target_date and month <= m.target_date <= month_end:
+            exams.setdefault(m.target_date, []).append(m.step.name)
+    days = []
+    for offset in range((month_end - month).days + 1):
+        day = month + offset * ONE_DAY
+        days.append(
+            DayPlan(
+                day,
+                day_rows(stored, day, tasks),
+                stored.calendar.minutes_on(day),
+                exception_on(stored.exceptions, day),
+                phase_on(stored, day),
+                tuple(exams.get(day, ())),
+            )
+        )
+    previous = add_months(month, -1)
+    following = add_months(month, 1)
+    context = {
+        "plan": plan,
+        "today": today,
+        "month": month,
+        "weeks": weeks_of(days),
+        "is_laid_out": bool(stored.steps),
+        "previous": min(previous, latest) if previous >= earliest else None,
+        "following": max(following, earliest) if following <= latest else None,
+    }
+    return render(request, "planner/calendar.html", context)
