@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import emails, sessions, throttle
 from accounts.audit import log_event
@@ -13,6 +13,7 @@ from accounts.forms import DeleteAccountForm, PasswordResetForm, ProfileForm, Si
 from accounts.models import UserSession
 from accounts.signup import sign_up
 from accounts.tokens import user_for_verification_link
+from usmleprep.lib.bounds import could_be_id
 
 
 @login_not_required
@@ -28,6 +29,7 @@ def signup(request):
 
 
 @login_not_required
+@require_safe
 def signup_done(request):
     return render(request, "accounts/signup_done.html")
 
@@ -78,7 +80,7 @@ def profile(request):
 @require_POST
 def sign_out_session(request):
     pk = request.POST.get("session", "")
-    if not (pk.isascii() and pk.isdigit()):
+    if not could_be_id(pk):
         raise Http404
     user_session = get_object_or_404(UserSession, pk=pk, user=request.user)
     log_event(request, "session_revoked", request.user, session=user_session.pk)

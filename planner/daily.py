@@ -725,6 +725,8 @@ def _time_label(allocation, resources_by_key, block_name):
 
 def task_label(resource, block_name, first_unit, units):
     where = f" ({block_name})" if block_name else ""
+    if resource.unit in ("pages", "chapters") and first_unit is None:
+        return f"{resource.name}: {_count(units, resource.unit[:-1])}{where}"
     if resource.unit == "pages":
         pages = f"p. {first_unit}" if units == 1 else f"pp. {first_unit}–{first_unit + units - 1}"
         return f"{resource.name} {pages}{where}"

@@ -24,7 +24,13 @@ from planner.models import (
     TaskProgress,
 )
 from planner.plans import Choice, StepChoice
-from usmleprep.lib.bounds import BoundedDateField, BoundedIntegerField, BoundedModelChoiceField, bounded_formfield
+from usmleprep.lib.bounds import (
+    BoundedDateField,
+    BoundedIntegerField,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    bounded_formfield,
+)
 from usmleprep.lib.dates import human
 
 # A vacation or a leave: longer absences are better entered as a later exam date.
@@ -501,15 +507,22 @@ class BaseCustomResourceFormSet(forms.BaseModelFormSet):
         )
 
 
+# absolute_max: a posted TOTAL_FORMS of 2000 otherwise builds 1,010 forms (about 20 s of server time).
 CustomResourceFormSet = forms.modelformset_factory(
-    PlanResource, form=CustomResourceForm, formset=BaseCustomResourceFormSet, extra=1, max_num=10, validate_max=True
+    PlanResource,
+    form=CustomResourceForm,
+    formset=BaseCustomResourceFormSet,
+    extra=1,
+    max_num=10,
+    absolute_max=10,
+    validate_max=True,
 )
 
 
 class StepInputsForm(forms.Form):
     """The practice exams a person chose for a Step, and the order of its system blocks."""
 
-    practice_exams = forms.ModelMultipleChoiceField(
+    practice_exams = BoundedModelMultipleChoiceField(
         queryset=SelfAssessment.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

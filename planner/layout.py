@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from planner import daily
+from planner import daily, review
 from planner.models import (
     MAX_HOURS_PER_DAY,
     Allocation,
@@ -27,6 +27,7 @@ from planner.models import (
     PracticeExamSlot,
     Resource,
     ResourceSection,
+    ReviewItem,
     StudyBlock,
     TaskProgress,
 )
@@ -45,6 +46,10 @@ MINUTES_PER_UNIT = {
 # Of a question bank, this share is kept for mixed, timed blocks in the practice phase; the rest is
 # done by system alongside each block.
 MIXED_QUESTION_SHARE = 0.3
+# With spaced review on, this share of every study day is kept for reviews of completed topics
+# (planner/review.py), each taking about REVIEW_MINUTES: skim the notes, a few questions or cards.
+REVIEW_SHARE = 0.1
+REVIEW_MINUTES = 5
 # Self-assessments at exam pace: 30 minutes for 20 items since 2026.
 MINUTES_PER_PRACTICE_ITEM = 1.5
 # Blocks that stand on their own at the end of content review, whatever their share.
@@ -76,12 +81,19 @@ def default_minutes_per_unit(unit):
     return MINUTES_PER_UNIT[unit]
 
 
-def calendar_for(plan, exceptions):
-    minutes = {}
+def calendar_for(plan, exceptions, *, whole_days=False):
+    """The minutes the daily tasks may fill: each day's hours, less the share kept for spaced review
+    when the plan has it on. whole_days gives the hours themselves, for showing what a day holds."""
+    keep = 1 if whole_days or not plan.reviews_enabled else 1 - REVIEW_SHARE
+
+    def minutes(hours):
+        return math.floor(hours * 60 * keep)
+
+    days = {}
     for exception in exceptions:
         for offset in range((exception.ends_on - exception.starts_on).days + 1):
-            minutes[exception.starts_on + timedelta(days=offset)] = exception.hours * 60
-    return daily.StudyCalendar(tuple(hours * 60 for hours in plan.weekly_hours), minutes)
+            days[exception.starts_on + timedelta(days=offset)] = minutes(exception.hours)
+    return daily.StudyCalendar(tuple(minutes(hours) for hours in plan.weekly_hours), days)
 
 
 def default_block_order(areas):
@@ -113,8 +125,9 @@ def catalog_parts(plan_resource, sections, blocks):
     if sections:
         catalog_total = sum(float(section.amount) for section in sections) * scale
         factor = total / catalog_total if catalog_total else 1
-        numbered = sections[0].first_unit is not None
-        parts, next_unit = [], sections[0].first_unit
+        # Pages and chapters are numbered even where the catalog gives no first page (from 1 then).
+        numbered = plan_resource.unit in (Resource.Unit.PAGE, Resource.Unit.CHAPTER)
+        parts, next_unit = [], sections[0].first_unit or 1
         for section in sections:
             amount = max(1, round(float(section.amount) * scale * factor))
             parts.append((section.area_id, next_unit if numbered else None, amount))
@@ -530,6 +543,7 @@ class StoredPlan:
         self.plan = plan
         exceptions = list(DayException.objects.filter(plan=plan))
         self.calendar = calendar_for(plan, exceptions)
+        self.whole_days = calendar_for(plan, exceptions, whole_days=True)
         self.exceptions = exceptions
         milestones = [m for m in milestones if m.laid_out_at and m.status != Milestone.Status.PASSED]
         ids = [m.pk for m in milestones]
@@ -558,6 +572,43 @@ class StoredPlan:
         self.steps = [
             self._step(m, allocations[m.pk], resources[m.pk], names, slots[m.pk], progress) for m in milestones
         ]
+        self.review_items = defaultdict(list)
+        if plan.reviews_enabled:
+            for item in ReviewItem.objects.filter(plan_topic__milestone__in=ids).select_related(
+                "plan_topic__topic__area"
+            ):
+                self.review_items[item.plan_topic.milestone_id].append(item)
+
+    def minutes_available(self, day):
+        """A day's study hours in minutes, review time included."""
+        return self.whole_days.minutes_on(day)
+
+    def reviews_on(self, today):
+        """The reviews planned for today, with the topic and how long each takes, for every Step ahead.
+
+        The reviews of a day fit in the share of it kept for them, so with the day's tasks they never
+        exceed its hours; every completed topic is reviewed in the final stretch where the days allow."""
+        due = []
+        for step in self.steps:
+            items = self.review_items.get(step.milestone.pk)
+            exam_day = step.milestone.target_date
+            if not items or exam_day <= today:
+                continue
+            capacity = {}
+            day = today
+            while day < exam_day:
+                capacity[day] = self.minutes_available(day) - self.calendar.minutes_on(day)
+                day += timedelta(days=1)
+            by_key = {item.pk: item for item in items}
+            planned = review.plan_reviews(
+                [(item.pk, item.card, timezone.localtime(review.due_of(item.card))) for item in items],
+                exam_day,
+                today,
+                capacity,
+                REVIEW_MINUTES,
+            )
+            due += [by_key[pk] for pk in planned.by_day.get(today, [])]
+        return due
 
     def _step(self, milestone, allocations, resources, names, slots, progress):
         layout_allocations = tuple(

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from planner import layout, scheduling
-from planner.models import ExamResult, Milestone, PlanTopic, Step, Topic
+from planner import layout, review, scheduling
+from planner.models import ExamResult, Milestone, PlanTopic, ReviewItem, Step, Topic
 
 
 class Choice:
@@ -262,4 +262,27 @@ def set_topic_done(plan_topic, done):
     rows = PlanTopic.objects.filter(pk=plan_topic.pk, completed_at__isnull=done)
     rows.update(completed_at=timezone.now() if done else None)
     plan_topic.refresh_from_db(fields=["completed_at"])
+    # A completed topic becomes a review item; one no longer completed has nothing to review.
+    if done:
+        card = review.new_card(plan_topic.completed_at)
+        ReviewItem.objects.get_or_create(
+            plan_topic=plan_topic, defaults={"card": card, "due_on": local_day(review.due_of(card))}
+        )
+    else:
+        ReviewItem.objects.filter(plan_topic=plan_topic).delete()
     return plan_topic
+
+
+def record_review(item, rating, reviewed_at):
+    """The person recalled a topic and rated it; FSRS sets the next review."""
+    item.card, due = review.review(item.card, rating, reviewed_at)
+    item.due_on = local_day(due)
+    item.reviews += 1
+    item.last_rating = rating
+    item.last_reviewed_at = reviewed_at
+    item.save(update_fields=["card", "due_on", "reviews", "last_rating", "last_reviewed_at"])
+    return item
+
+
+def local_day(moment):
+    return timezone.localtime(moment).date()

@@ -49,6 +49,10 @@ def review(card_state, rating, reviewed_at):
     return card.to_dict(), card.due
 
 
+def due_of(card_state):
+    return Card.from_dict(card_state).due
+
+
 def retrievability(card_state, on):
     return SCHEDULER.get_card_retrievability(Card.from_dict(card_state), _utc(on))
 

@@ -13,17 +13,18 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import daily, layout, progress
-from planner.models import ContentArea, Milestone, Plan, PlanTopic, Resource, TaskProgress
+from planner import daily, layout, plans, progress
+from planner.models import ContentArea, Milestone, Plan, PlanTopic, Resource, ReviewItem, TaskProgress
 from planner.models.schedule import MAX_RESOURCE_UNITS
+from usmleprep.lib.bounds import BoundedDateField, BoundedModelChoiceField
 from usmleprep.lib.dates import human
+from usmleprep.lib.http import redirect_back
 
 ONE_DAY = timedelta(days=1)
 WEEK_DAYS = 7
@@ -340,7 +341,7 @@ def read_today(plan, today):
     for offset in range(WEEK_DAYS):
         day = today + offset * ONE_DAY
         rows = day_rows(stored, day, week, recorded if day == today else None)
-        days.append(DayPlan(day, rows, stored.calendar.minutes_on(day), exception_on(stored.exceptions, day)))
+        days.append(DayPlan(day, rows, stored.minutes_available(day), exception_on(stored.exceptions, day)))
     return milestones, stored, days, overdue_rows(stored, today)
 
 
@@ -426,6 +427,9 @@ def today_context(plan, today):
         "standing": standing,
         "questions_per_day": [(name, per_day) for name, per_day in summary.get("questions_per_day", [])],
         "topic_groups": topics_of_today(rows, days[0].rows, area_names),
+        "reviews": stored.reviews_on(today),
+        "review_minutes": layout.REVIEW_MINUTES,
+        "review_ratings": REVIEW_RATINGS,
     }
 
 
@@ -439,6 +443,27 @@ def today(request):
     return render(request, "planner/today.html", {"plans": plans, **context})
 
 
+# Spaced review
+
+REVIEW_RATINGS = [("again", "Forgot"), ("hard", "Hard"), ("good", "Good"), ("easy", "Easy")]
+
+
+@require_POST
+def review_done(request, pk):
+    item = get_object_or_404(
+        ReviewItem.objects.select_related("plan_topic__milestone__plan"),
+        pk=pk,
+        plan_topic__milestone__plan__owner=request.user,
+    )
+    rating = request.POST.get("rating", "")
+    if rating not in dict(REVIEW_RATINGS):
+        messages.error(request, "Choose how well you remembered it: Forgot, Hard, Good or Easy.")
+    else:
+        item = plans.record_review(item, rating, timezone.now())
+        messages.success(request, f"Next review of “{item.plan_topic.topic.name}”: {human(item.due_on)}.")
+    return redirect_back(request, "planner:today")
+
+
 # Ticking a task done
 
 
@@ -448,9 +473,9 @@ class TaskProgressForm(forms.Form):
     For the lead: a candidate for planner/forms.py once the input hardening there has landed.
     """
 
-    plan_resource = forms.ModelChoiceField(queryset=None)
-    area = forms.ModelChoiceField(queryset=None, required=False)
-    day = forms.DateField()
+    plan_resource = BoundedModelChoiceField(queryset=None)
+    area = BoundedModelChoiceField(queryset=None, required=False)
+    day = BoundedDateField()
     done = forms.TypedChoiceField(
         choices=[("1", "done"), ("0", "not done")], coerce=int, required=False, empty_value=None
     )
@@ -541,16 +566,6 @@ class TaskProgressForm(forms.Form):
         return row, message
 
 
-def _back(request):
-    """Where the person was, when the form said so and it is a path on this site; otherwise Today."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return redirect("planner:today")
-
-
 def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
@@ -576,10 +591,10 @@ def task_done(request, pk):
             return JsonResponse({"done": False, "errors": _errors(form)}, status=400)
         for error in _errors(form):
             messages.error(request, error)
-        return _back(request)
+        return redirect_back(request, "planner:today")
     if not _wants_json(request):
         messages.success(request, message)
-        return _back(request)
+        return redirect_back(request, "planner:today")
     # An overdue item ticked (now or before) is done; a task is done once its whole amount is recorded.
     is_overdue = form.cleaned_data["overdue"]
     day_plan = read_today(milestone.plan, today)[2][0]
@@ -669,7 +684,7 @@ def calendar(request, pk):
             DayPlan(
                 day,
                 day_rows(stored, day, tasks),
-                stored.calendar.minutes_on(day),
+                stored.minutes_available(day),
                 exception_on(stored.exceptions, day),
                 phase_on(stored, day),
                 tuple(exams.get(day, ())),

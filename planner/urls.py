@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner import today, views
+from planner import exports, feeds, today, views
 
 app_name = "planner"
 
@@ -27,4 +27,17 @@ urlpatterns = [
     path("days-off/<int:pk>/delete/", views.day_off_delete, name="day_off_delete"),
     path("milestones/<int:pk>/result/", views.exam_result, name="exam_result"),
     path("topics/<int:pk>/toggle/", views.topic_toggle, name="topic_toggle"),
+    path("reviews/<int:pk>/", today.review_done, name="review"),
+    # Secret addresses (planner/feeds.py): the token is the only key, so no sign-in.
+    path("calendar/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
+    path("shared/<str:token>/", feeds.shared_plan, name="shared_plan"),
+    path("plans/<int:pk>/calendar-feed/", feeds.feed_new, name="feed_new"),
+    path("plans/<int:pk>/calendar-feed/revoke/", feeds.feed_revoke, name="feed_revoke"),
+    path("plans/<int:pk>/share/", feeds.share_new, name="share_new"),
+    path("plans/<int:pk>/share/revoke/", feeds.share_revoke, name="share_revoke"),
+    # Everything a person owns, out and in (planner/exports.py); under /accounts/ where people look for it.
+    path("accounts/export/", exports.export_page, name="export"),
+    path("accounts/export/usmleprep-export.json", exports.export_json, name="export_json"),
+    path("accounts/export/usmleprep-export.zip", exports.export_csv, name="export_csv"),
+    path("accounts/import/", exports.import_data, name="import"),
 ]

@@ -3,10 +3,9 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from planner import dashboard as dashboard_data
@@ -22,6 +21,7 @@ from planner.forms import (
     plannable_steps,
 )
 from planner.models import DayException, Milestone, Plan, PlanTopic, PracticeExam, StudyBlock, StudyLog
+from usmleprep.lib.http import redirect_back
 
 
 @login_not_required
@@ -103,18 +103,6 @@ def plan_delete(request, pk):
     return render(request, "planner/plan_confirm_delete.html", {"plan": plan})
 
 
-def _back(request, fallback):
-    """Where the person was, when the form said so and it is a path on this site; otherwise fallback.
-
-    Never redirect() the value: it would take "abc" or "2027-01-01" for a view name and fail."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return redirect(fallback)
-
-
 @require_POST
 def topic_toggle(request, pk):
     plan_topic = get_object_or_404(
@@ -122,7 +110,7 @@ def topic_toggle(request, pk):
     )
     plans.set_topic_done(plan_topic, done=request.POST.get("done") == "1")
     if "application/json" not in request.headers.get("Accept", ""):
-        return _back(request, plan_topic.milestone.plan)
+        return redirect_back(request, plan_topic.milestone.plan)
     milestone = plan_topic.milestone
     rows = PlanTopic.objects.filter(milestone=milestone).select_related("topic")
     entry = progress.MilestoneProgress(milestone, timezone.localdate(), [progress.state_of(pt) for pt in rows])

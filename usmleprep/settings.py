@@ -133,11 +133,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "planner:dashboard"
+LOGIN_REDIRECT_URL = "planner:today"
 LOGOUT_REDIRECT_URL = "planner:landing"
 
+# With REDIS_URL, one Redis shared by every server holds the cache and the sessions' cached copies.
+# Without it, a cache in each process: enough for `make run`, but each gunicorn worker would keep its
+# own copy of a session after sign-out elsewhere, so sessions are then read from the database only.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails the request in two seconds rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    SESSION_CACHE_ALIAS = "default"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    SESSION_CACHE_ALIAS = "sessions"
+
 # Sessions end after 14 days without a visit (re-dated at most daily) and 30 days after sign-in
-# (accounts/sessions.py, which also stores them under a hash of their key).
+# (accounts/sessions.py: cached database sessions, stored and cached under a hash of their key).
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 
@@ -174,6 +195,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "USMLE Prep Planner <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address for links in emails sent outside a request (planner/reminders.py), without a trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security headers. The HTTPS settings default on in production and can be turned off
 # individually, e.g. behind a proxy that already redirects to HTTPS.
@@ -222,6 +245,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Calendar-feed and share addresses carry their secret in the path; Django's 404 log lines hide it.
+    "filters": {"hide_link_tokens": {"()": "planner.feeds.HideLinkTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"django.request": {"filters": ["hide_link_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

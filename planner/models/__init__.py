@@ -12,6 +12,7 @@ from planner.models.catalog import (
     TopicQuerySet,
 )
 from planner.models.plans import MAX_HOURS_PER_DAY, WEEKDAY_NAMES, Milestone, Plan, PlanTopic
+from planner.models.reviews import ReviewItem
 from planner.models.schedule import (
     MAX_RESOURCE_UNITS,
     Allocation,
@@ -21,6 +22,7 @@ from planner.models.schedule import (
     StudyBlock,
     TaskProgress,
 )
+from planner.models.sharing import PlanLink
 from planner.models.tracking import MAX_BLOCK_QUESTIONS, MAX_LOG_MINUTES, ExamResult, PracticeExam, StudyLog
 
 __all__ = [
@@ -36,12 +38,14 @@ __all__ = [
     "ExamResult",
     "Milestone",
     "Plan",
+    "PlanLink",
     "PlanResource",
     "PlanTopic",
     "PracticeExam",
     "PracticeExamSlot",
     "Resource",
     "ResourceSection",
+    "ReviewItem",
     "SelfAssessment",
     "Source",
     "Step",

@@ -42,6 +42,11 @@ class Plan(models.Model):
     hours_friday = _hours_field(6)
     hours_saturday = _hours_field(6)
     hours_sunday = _hours_field(0)
+    reviews_enabled = models.BooleanField(
+        "spaced review of completed topics",
+        default=True,
+        help_text="Keeps a tenth of each study day for reviews of what you completed, timed for the exam.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

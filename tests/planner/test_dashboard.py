@@ -25,8 +25,8 @@ DASHBOARD = reverse("planner:dashboard")
 # Session, user, the person's plans, milestones, topics, study days, hours this week,
 # practice exams, weakest areas: the same nine whatever the size of the plan.
 DASHBOARD_QUERIES = 9
-# Session, user, plan, milestones, their Steps' study resources, topics, system blocks.
-PLAN_PAGE_QUERIES = 7
+# Session, user, plan, milestones, their Steps' study resources, topics, system blocks, the sharing links.
+PLAN_PAGE_QUERIES = 8
 
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -150,7 +150,7 @@ def test_last_weeks_unfinished_topics_still_show_this_week(alice_client, step1):
 
 
 def test_high_yield_topics_of_the_next_exam_are_listed_heaviest_first(alice_client, step1):
-    by_yield = list(step1.plan_topics.select_related("topic").order_by("-topic__yield_weight", "due_on"))
+    by_yield = list(step1.plan_topics.select_related("topic").order_by("-topic__yield_weight", "due_on", "position"))
     for plan_topic in by_yield[:2]:
         alice_client.post(toggle_url(plan_topic), {"done": "1"})
 

@@ -2,6 +2,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,8 @@ from tests.planner.tracking import (
     fields_with_errors,
     input_value,
     page_text,
+    section,
+    text,
 )
 
 RETAKE = date(2027, 7, 6)
@@ -171,11 +174,12 @@ def test_a_fail_sets_the_retake_date_and_reschedules_only_unfinished_topics(alic
 
     assert {pt.pk: (pt.starts_on, pt.due_on, pt.completed_at) for pt in step1.plan_topics.completed()} == done_before
     unfinished = list(step1.plan_topics.remaining())
-    assert len(unfinished) == 107 - 5
+    total = step1.plan_topics.count()
+    assert len(unfinished) == total - 5
     assert all(TODAY <= pt.starts_on <= pt.due_on < RETAKE for pt in unfinished)
     # The extra weeks are used: the last topic now falls after the first exam date would have allowed.
     assert max(pt.due_on for pt in unfinished) > last_due_before
-    assert "5 of 107 topics done" in page_text(response)
+    assert f"5 of {total} topics done" in page_text(response)
 
 
 def test_after_a_fail_the_dashboard_counts_down_to_the_retake(alice_client, step1):
@@ -196,39 +200,160 @@ def test_after_a_fail_the_next_step_is_studied_after_the_retake(alice_client, st
     assert min(pt.starts_on for pt in step2ck.plan_topics.all()) >= RETAKE
 
 
-def test_attempts_count_up_and_a_fifth_is_refused(alice_client, step1):
-    retakes = [date(2027, 2, 1), date(2027, 3, 1), date(2027, 4, 1), date(2027, 5, 1)]
-    for attempt, retake in enumerate(retakes, start=1):
-        response = alice_client.post(url(step1), failed(retake), follow=True)
+def test_attempts_count_up_and_four_failures_end_eligibility_for_every_step(alice_client, step1, step2ck):
+    attempts = [
+        ("2025-01-10", date(2027, 2, 1)),
+        ("2025-05-10", date(2027, 3, 1)),
+        ("2025-09-10", date(2027, 4, 1)),
+    ]
+    for attempt, (sat_on, retake) in enumerate(attempts, start=1):
+        response = alice_client.post(url(step1), failed(retake, sat_on=sat_on), follow=True)
         assert f"Attempt {attempt} recorded." in page_text(response)
+    # The fourth: 12 months after the first and 6 after the third. No retake follows it.
+    response = alice_client.post(url(step1), {"sat_on": "2026-03-10", "passed": "no"}, follow=True)
+    assert "Attempt 4 recorded. No further attempt can be planned." in page_text(response)
     assert list(step1.results.values_list("attempt", flat=True)) == [1, 2, 3, 4]
 
-    page = alice_client.get(url(step1))
-    assert "Attempt 4, 14 Jan 2027: failed" in page_text(page)
+    ineligible = (
+        "Four failed attempts at any Step make a person ineligible for every Step, and you have failed Step 1 "
+        "4 times. A further attempt cannot be recorded."
+    )
+    for milestone in [step1, step2ck]:
+        page = alice_client.get(url(milestone))
+        assert ineligible in page_text(page)
+        assert 'name="sat_on"' not in page.content.decode()
+        response = alice_client.post(url(milestone), passed(score="240"))
+        assert response.status_code == 200
+        assert ineligible in page_text(response)
+    assert "Attempt 4, 10 Mar 2026: failed" in page_text(alice_client.get(url(step1)))
+    assert ExamResult.objects.count() == 4
 
-    response = alice_client.post(url(step1), failed(date(2027, 5, 20)))
 
-    assert response.status_code == 200
-    assert (
-        "USMLE allows at most 4 attempts at Step 1, counting every attempt, and you have recorded 4. "
-        "A further attempt cannot be recorded."
-    ) in page_text(response)
-    assert step1.results.count() == 4
-    step1.refresh_from_db()
-    assert step1.target_date == date(2027, 5, 1)
+def test_a_retake_date_after_the_last_possible_attempt_is_refused(alice_client, step1):
+    ExamResult.objects.bulk_create(
+        ExamResult(milestone=step1, attempt=n, sat_on=day, passed=False)
+        for n, day in enumerate([date(2025, 1, 10), date(2025, 5, 10), date(2025, 9, 10)], start=1)
+    )
+
+    response = alice_client.post(url(step1), failed(date(2027, 3, 1), sat_on="2026-03-10"))
+
+    assert field_error(response, "new_target_date").startswith(
+        "Leave the retake date empty: no retake is possible. Four failed attempts at any Step"
+    )
+    assert step1.results.count() == 3
 
 
 def test_a_pass_after_four_recorded_fails_is_refused_too(alice_client, step1):
     ExamResult.objects.bulk_create(
-        ExamResult(milestone=step1, attempt=n, sat_on=date(2026, n, 1), passed=False) for n in range(1, 5)
+        ExamResult(milestone=step1, attempt=n, sat_on=date(2025, 3 * n, 1), passed=False) for n in range(1, 5)
     )
 
     response = alice_client.post(url(step1), passed())
 
-    assert "USMLE allows at most 4 attempts at Step 1" in page_text(response)
+    assert "Four failed attempts at any Step make a person ineligible for every Step" in page_text(response)
     assert step1.results.count() == 4
     step1.refresh_from_db()
     assert step1.status == Milestone.Status.PLANNED
+
+
+def test_four_failures_on_one_day_are_refused(alice_client, step1):
+    alice_client.post(url(step1), failed(date(2027, 2, 1)))
+
+    response = alice_client.post(url(step1), failed(date(2027, 3, 1)))
+
+    assert response.status_code == 200
+    assert field_error(response, "sat_on") == (
+        "Attempts come in date order: this one must come after your previous Step 1 attempt on 14 Jan 2027."
+    )
+    assert step1.results.count() == 1
+    step1.refresh_from_db()
+    assert step1.target_date == date(2027, 2, 1)
+
+
+def test_the_form_says_when_the_previous_attempt_was_and_explains_the_rules(alice_client, step1):
+    alice_client.post(url(step1), failed(date(2027, 2, 1)))
+
+    shown = page_text(alice_client.get(url(step1)))
+
+    assert "Attempts come in date order: after your previous Step 1 attempt on 14 Jan 2027." in shown
+    assert (
+        "USMLE allows 4 attempts at a Step, at most 3 within 12 months; a fourth must be at least 12 months after "
+        "the first and at least 6 months after the most recent."
+    ) in shown
+
+
+def test_the_retake_after_a_third_fail_waits_12_months_after_the_first_and_says_the_earliest_date(alice_client, step1):
+    ExamResult.objects.bulk_create(
+        ExamResult(milestone=step1, attempt=n, sat_on=day, passed=False)
+        for n, day in enumerate([date(2026, 3, 1), date(2026, 6, 1)], start=1)
+    )
+
+    response = alice_client.post(url(step1), failed(date(2027, 2, 28), sat_on="2026-09-01"))
+
+    assert field_error(response, "new_target_date") == (
+        "A fourth attempt at Step 1 must be at least 12 months after your first (1 Mar 2026) and at least 6 months "
+        "after your most recent (1 Sep 2026): 1 Mar 2027 at the earliest."
+    )
+    assert step1.results.count() == 2
+
+    alice_client.post(url(step1), failed(date(2027, 3, 1), sat_on="2026-09-01"))
+
+    step1.refresh_from_db()
+    assert (step1.results.count(), step1.target_date) == (3, date(2027, 3, 1))
+
+
+def test_a_result_after_a_pass_is_refused_and_the_step_stays_passed(alice_client, plan, step1):
+    alice_client.post(url(step1), passed(sat_on="2027-01-14"))
+
+    page = alice_client.get(url(step1))
+    response = alice_client.post(url(step1), failed(date(2027, 3, 1), sat_on="2027-01-15"))
+
+    message = "You passed Step 1 on 14 Jan 2027; a passed Step is not retaken."
+    assert message in page_text(page)
+    assert 'name="sat_on"' not in page.content.decode()
+    assert response.status_code == 200
+    assert message in page_text(response)
+    step1.refresh_from_db()
+    assert step1.status == Milestone.Status.PASSED
+    assert step1.results.count() == 1
+
+
+def test_a_pass_in_another_plan_counts(alice_client, alice, step1):
+    other = make_plan(alice, title="Old plan", start_date=date(2026, 1, 5), steps={"step1": date(2026, 6, 1)})
+    ExamResult.objects.create(milestone=other.milestones.get(), attempt=1, sat_on=date(2026, 6, 1), passed=True)
+
+    response = alice_client.post(url(step1), failed(date(2027, 3, 1)))
+
+    assert "You passed Step 1 on 1 Jun 2026; a passed Step is not retaken." in page_text(response)
+    assert step1.results.count() == 0
+
+
+def test_the_timeline_shows_the_day_the_step_was_passed(alice_client, plan, step1):
+    response = alice_client.post(url(step1), passed(sat_on="2027-01-14"), follow=True)
+
+    timeline = text(section(response, "timeline-heading"))
+    assert "Step 1 — passed on 14 Jan 2027" in timeline
+    assert "4 May 2027" not in timeline
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (failed(sat_on="0001-01-01"), "sat_on", "Enter a date between 1 Jan 1990 and 15 Jan 2037."),
+        (passed(sat_on="1989-12-31"), "sat_on", "Enter a date between 1 Jan 1990 and 15 Jan 2037."),
+        (failed("9999-12-31"), "new_target_date", "Enter a date between 1 Jan 1990 and 15 Jan 2037."),
+        (failed("2034-01-01"), "new_target_date", "Keep exam dates within 6 years of the plan's start."),
+    ],
+    ids=["sat in year 1", "sat before 1990", "retake in 9999", "retake past the plan's years"],
+)
+def test_dates_out_of_range_are_refused(alice_client, step1, data, field, message):
+    response = alice_client.post(url(step1), data)
+
+    assert response.status_code == 200
+    assert field_error(response, field) == message
+    assert ExamResult.objects.count() == 0
+    step1.refresh_from_db()
+    assert (step1.status, step1.target_date) == (Milestone.Status.PLANNED, STEP1_DATE)
 
 
 def test_bobs_attempts_do_not_count_against_alice(alice_client, step1, bob):
@@ -263,3 +388,21 @@ def test_bob_cannot_record_a_result_for_alice(bob_client, step1):
     step1.refresh_from_db()
     assert (step1.status, step1.target_date) == (Milestone.Status.PLANNED, STEP1_DATE)
     assert schedule(step1) == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_records_one_attempt(alice, step1):
+    from tests.security.test_concurrency import run_together
+
+    answers = []
+
+    def submit():
+        client = Client()
+        client.force_login(alice)
+        answers.append(client.post(url(step1), failed(date(2027, 2, 1))).status_code)
+
+    run_together(submit, submit)
+
+    assert sorted(answers) == [200, 302]
+    assert step1.results.count() == 1

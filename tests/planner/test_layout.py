@@ -145,7 +145,7 @@ def test_reading_a_plan_takes_the_same_queries_for_a_week_and_for_three_years(
     counts = []
     for plan in (short, long_plan):
         milestones = list(plan.milestones.all())
-        with django_assert_num_queries(6) as captured:
+        with django_assert_num_queries(7) as captured:
             stored = layout.StoredPlan(plan, milestones, START + timedelta(days=6))
             stored.tasks_between(START, START + timedelta(days=6))
             stored.overdue(START + timedelta(days=3))

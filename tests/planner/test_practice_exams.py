@@ -113,6 +113,16 @@ def test_a_percent_alone_is_enough(alice_client, plan, step1):
         ({"taken_on": "2027-01-16"}, "taken_on", "This date is in the future. Log what you have already done."),
         ({"taken_on": "yesterday"}, "taken_on", "Enter a valid date."),
         ({"kind": "mcat"}, "kind", "Select a valid choice. mcat is not one of the available choices."),
+        ({"taken_on": "0001-01-01"}, "taken_on", "Enter a date between 1 Jan 1990 and 15 Jan 2037."),
+        ({"taken_on": "9999-12-31"}, "taken_on", "Enter a date between 1 Jan 1990 and 15 Jan 2037."),
+        ({"taken_on": "2027-02-30"}, "taken_on", "Enter a valid date."),
+        ({"score": str(2**64)}, "score", "Ensure this value is less than or equal to 300."),
+        ({"form_name": "x" * 10_000}, "form_name", "Ensure this value has at most 60 characters (it has 10000)."),
+        (
+            {"form_name": "Form\x0030"},
+            "form_name",
+            "This text contains invisible control characters. Type it again without them.",
+        ),
     ],
     ids=[
         "neither score nor percent",
@@ -123,6 +133,12 @@ def test_a_percent_alone_is_enough(alice_client, plan, step1):
         "future date",
         "not a date",
         "unknown kind",
+        "year 1",
+        "year 9999",
+        "30 February",
+        "score beyond 64 bits",
+        "name too long",
+        "name with a NUL",
     ],
 )
 def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(
@@ -136,6 +152,21 @@ def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(
     assert PracticeExam.objects.count() == 0
     for name in ["form_name", "taken_on", "score", "percent_correct"]:
         assert input_value(response, name) == overrides.get(name, exam_data(step1)[name])
+
+
+def test_a_practice_exam_in_year_1_is_refused_and_the_dashboard_keeps_working(alice_client, plan, step1):
+    response = alice_client.post(url("practice_exam_create", plan), exam_data(step1, taken_on="0001-01-01"))
+
+    assert field_error(response, "taken_on") == "Enter a date between 1 Jan 1990 and 15 Jan 2037."
+    assert PracticeExam.objects.count() == 0
+    assert alice_client.get(reverse("planner:dashboard")).status_code == 200
+
+
+def test_a_practice_exam_from_1990_is_accepted(alice_client, plan, step1):
+    alice_client.post(url("practice_exam_create", plan), exam_data(step1, taken_on="1990-01-01"))
+
+    assert PracticeExam.objects.get().taken_on == date(1990, 1, 1)
+    assert alice_client.get(reverse("planner:dashboard")).status_code == 200
 
 
 def test_an_exam_is_deleted_with_a_post(alice_client, plan, step1):

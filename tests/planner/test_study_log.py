@@ -117,6 +117,11 @@ def test_a_log_of_today_is_accepted(alice_client, plan, step1, cardio):
         ({"questions_correct": ""}, "questions_correct", "Enter how many you got right (0 if none)."),
         ({"questions_attempted": "0", "questions_correct": "0"}, "questions_attempted", "greater than or equal to 1"),
         ({"questions_attempted": "401"}, "questions_attempted", "less than or equal to 400"),
+        ({"studied_on": "0001-01-01"}, "studied_on", "Enter a date between 1 Jan 1990 and 15 Jan 2037."),
+        ({"studied_on": "1989-12-31"}, "studied_on", "Enter a date between 1 Jan 1990 and 15 Jan 2037."),
+        ({"minutes": str(2**70)}, "minutes", "Ensure this value is less than or equal to 960."),
+        ({"note": "x" * 10_000}, "note", "Ensure this value has at most 200 characters (it has 10000)."),
+        ({"note": "cardio\x1b[2J"}, "note", "This text contains invisible control characters."),
     ],
     ids=[
         "future date",
@@ -129,6 +134,11 @@ def test_a_log_of_today_is_accepted(alice_client, plan, step1, cardio):
         "attempted without correct",
         "zero questions",
         "over 400 questions",
+        "year 1",
+        "before 1990",
+        "minutes beyond 64 bits",
+        "note too long",
+        "note with an escape",
     ],
 )
 def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(

@@ -21,8 +21,8 @@ TODAY_URL = reverse("planner:today")
 NOW = "2026-12-01 15:00 +0000"
 JSON = {"HTTP_ACCEPT": "application/json"}
 # Session, user, the person's plans, milestones, the stored layout (days off, allocations,
-# resources, system names, practice exams, progress), today's progress, topics.
-TODAY_QUERIES = 12
+# resources, system names, practice exams, progress, review items), today's progress, topics.
+TODAY_QUERIES = 13
 
 
 @pytest.fixture

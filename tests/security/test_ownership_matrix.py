@@ -11,6 +11,7 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import make_plan
+from planner import plans
 from planner.models import (
     Allocation,
     DayException,
@@ -20,6 +21,7 @@ from planner.models import (
     PlanResource,
     PlanTopic,
     PracticeExam,
+    ReviewItem,
     StudyBlock,
     StudyLog,
     TaskProgress,
@@ -42,7 +44,16 @@ def alice_objects(alice):
         plan=plan, milestone=step1, kind="nbme", taken_on=date(2027, 1, 11), percent_correct=70
     )
     day_off = DayException.objects.create(plan=plan, starts_on=date(2027, 2, 1), ends_on=date(2027, 2, 2))
-    return {"plan": plan, "milestone": step1, "topic": topic, "log": log, "exam": exam, "day_off": day_off}
+    completed = plans.set_topic_done(step1.plan_topics.last(), done=True)
+    return {
+        "plan": plan,
+        "milestone": step1,
+        "topic": topic,
+        "log": log,
+        "exam": exam,
+        "day_off": day_off,
+        "review": completed.review,
+    }
 
 
 def task_post(objects):
@@ -100,6 +111,11 @@ MATRIX = {
     "planner:day_off_delete": ("day_off", ["POST"], lambda o: {}),
     "planner:calendar": ("plan", ["GET"], None),
     "planner:task_done": ("milestone", ["POST"], task_post),
+    "planner:review": ("review", ["POST"], lambda o: {"rating": "good"}),
+    "planner:feed_new": ("plan", ["POST"], lambda o: {}),
+    "planner:feed_revoke": ("plan", ["POST"], lambda o: {}),
+    "planner:share_new": ("plan", ["POST"], lambda o: {"expires_on": "2027-03-01"}),
+    "planner:share_revoke": ("plan", ["POST"], lambda o: {}),
 }
 
 
@@ -133,6 +149,7 @@ def snapshot(alice):
             (StudyBlock, "milestone__plan__owner"),
             (Allocation, "milestone__plan__owner"),
             (TaskProgress, "plan_resource__milestone__plan__owner"),
+            (ReviewItem, "plan_topic__milestone__plan__owner"),
         ]
     } | {"plans": plans.count()}
 

@@ -118,12 +118,28 @@ def bounded_formfield(db_field, **kwargs):
 MAX_ID = 2**63 - 1
 
 
+def could_be_id(value):
+    """Checked as ASCII digits and by length first: int() of 10,000 digits raises ValueError itself."""
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and 0 < int(text) <= MAX_ID
+
+
 class BoundedModelChoiceField(forms.ModelChoiceField):
     """A row chosen by id, where a value that cannot be an id is an invalid choice, not a database error."""
 
     def to_python(self, value):
-        if value not in self.empty_values:
-            text = str(value).strip()
-            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if value not in self.empty_values and not could_be_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id; SQLite's `id IN (...)` overflows on an id past 64 bits like a single lookup does."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            if not could_be_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)

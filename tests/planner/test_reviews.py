@@ -1,0 +1,111 @@
+"""Spaced review of completed topics: FSRS cards that know the exam date, on Today within the day's hours."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_plan
+from planner import layout, plans
+from planner.models import ReviewItem
+
+START = date(2026, 12, 1)
+EXAM = date(2027, 2, 1)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel("2026-12-01 15:00 +0000", tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def step1(alice, catalog, clock):
+    plan = make_plan(alice, start_date=START, steps={"step1": EXAM}, today=START)
+    return plan.milestones.get()
+
+
+def complete(milestone, count):
+    return [plans.set_topic_done(pt, done=True) for pt in milestone.plan_topics.order_by("position")[:count]]
+
+
+def test_completing_a_topic_makes_a_review_item_and_unticking_removes_it(step1):
+    (topic,) = complete(step1, 1)
+
+    item = ReviewItem.objects.get(plan_topic=topic)
+    assert item.due_on > START
+    plans.set_topic_done(topic, done=False)
+    assert not ReviewItem.objects.filter(plan_topic=topic).exists()
+
+
+def test_a_topic_comes_back_on_today_when_its_review_is_due_and_a_rating_sets_the_next(alice_client, step1, clock):
+    (topic,) = complete(step1, 1)
+    item = ReviewItem.objects.get(plan_topic=topic)
+    clock.move_to(f"{item.due_on.isoformat()} 15:00 +0000")
+
+    page = alice_client.get(reverse("planner:today"))
+
+    assert topic.topic.name in page.context["reviews"][0].plan_topic.topic.name
+    assert "Reviews" in page.text
+    first_due = item.due_on
+    response = alice_client.post(reverse("planner:review", args=[item.pk]), {"rating": "good", "next": "/today/"})
+
+    item.refresh_from_db()
+    assert response.status_code == 302
+    assert response.url == "/today/"
+    assert item.reviews == 1
+    assert item.due_on > first_due
+
+
+def test_forgetting_brings_a_topic_back_sooner_than_remembering_it_well(step1, clock):
+    again, easy = complete(step1, 2)
+    moment = timezone.now() + timedelta(days=3)
+
+    forgot = plans.record_review(ReviewItem.objects.get(plan_topic=again), "again", moment)
+    knew = plans.record_review(ReviewItem.objects.get(plan_topic=easy), "easy", moment)
+
+    assert forgot.due_on < knew.due_on
+
+
+def test_a_bad_rating_changes_nothing(alice_client, step1):
+    (topic,) = complete(step1, 1)
+    item = ReviewItem.objects.get(plan_topic=topic)
+
+    alice_client.post(reverse("planner:review", args=[item.pk]), {"rating": "perfect"})
+
+    item.refresh_from_db()
+    assert item.reviews == 0
+
+
+def test_every_completed_topic_is_reviewed_in_the_final_stretch_within_the_days_hours(step1, clock):
+    topics = complete(step1, 12)
+    stored = layout.StoredPlan(step1.plan, [step1], EXAM)
+    reviewed = {}
+    day = START
+    while day < EXAM:
+        clock.move_to(f"{day.isoformat()} 15:00 +0000")
+        due = layout.StoredPlan(step1.plan, [step1], day).reviews_on(day)
+        tasks = stored.tasks_between(day, day).get(day, [])
+        assert sum(t.minutes for _, t in tasks) + layout.REVIEW_MINUTES * len(due) <= stored.minutes_available(day)
+        for item in due:
+            reviewed.setdefault(item.plan_topic_id, []).append(day)
+            plans.record_review(item, "good", timezone.now())
+        day += timedelta(days=1)
+
+    final_stretch = EXAM - timedelta(days=14)
+    assert {pt.pk for pt in topics} == set(reviewed)
+    assert all(max(days) >= final_stretch for days in reviewed.values())
+
+
+def test_a_plan_without_review_shows_none_and_gives_the_whole_day_to_tasks(step1):
+    complete(step1, 3)
+    plan = step1.plan
+    plan.reviews_enabled = False
+    plan.save()
+
+    stored = layout.StoredPlan(plan, [step1], EXAM)
+
+    assert stored.calendar.minutes_on(START) == stored.minutes_available(START)
+    assert stored.reviews_on(EXAM - timedelta(days=2)) == []
