@@ -5,11 +5,10 @@ Both are computed on request from the stored layout (layout.StoredPlan), so they
 plan does and cost the same queries for a six-week plan as for a three-year one. Neither needs a
 sign-in, and neither shows an email address or a note.
 
-The token is in the path, so anything that logs paths would log working addresses: HideLinkTokens is
-the logging filter for Django's own request logging (the lead wires it in settings.LOGGING).
+The token is in the path, so anything that logs paths would log working addresses: settings.LOGGING
+runs Django's request log through usmleprep.lib.log_filters.HideLinkTokens.
 """
 
-import logging
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -315,31 +314,3 @@ def sharing_box(plan, today):
         "today": today,
         "latest_expiry": latest_share_expiry(today),
     }
-
-
-# Logging: keep the tokens out of logged paths
-
-
-TOKEN_IN_PATH = re.compile(r"(/calendar/)[^/\s\"'?#]+(\.ics)|(/shared/)[^/\s\"'?#]+")
-
-
-def hide_tokens(text):
-    return TOKEN_IN_PATH.sub(
-        lambda m: f"{m.group(1)}[token]{m.group(2)}" if m.group(1) else f"{m.group(3)}[token]", text
-    )
-
-
-class HideLinkTokens(logging.Filter):
-    """Replace the token of feed and share addresses with "[token]" in a log record's message.
-
-    Django logs the path of every 404 and 5xx on "django.request" ("Not Found: /calendar/….ics").
-    """
-
-    def filter(self, record):
-        if isinstance(record.msg, str):
-            record.msg = hide_tokens(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(hide_tokens(arg) if isinstance(arg, str) else arg for arg in record.args)
-        elif isinstance(record.args, dict):
-            record.args = {key: hide_tokens(v) if isinstance(v, str) else v for key, v in record.args.items()}
-        return True

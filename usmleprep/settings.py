@@ -246,7 +246,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Calendar-feed and share addresses carry their secret in the path; Django's 404 log lines hide it.
-    "filters": {"hide_link_tokens": {"()": "planner.feeds.HideLinkTokens"}},
+    "filters": {"hide_link_tokens": {"()": "usmleprep.lib.log_filters.HideLinkTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"django.request": {"filters": ["hide_link_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -16,6 +16,7 @@ from planner import feeds, layout
 from planner.models import DayException, PlanLink, PlanResource, PracticeExamSlot, Resource
 from tests.planner.test_layout import EXAM, START, make_step1_plan
 from tests.planner.tracking import messages_of, page_text, section, text
+from usmleprep.lib import log_filters
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -243,7 +244,7 @@ def test_the_logging_filter_keeps_tokens_out_of_logged_paths(alice_client, plan,
     token = token_of(make_address(alice_client, plan))
     alice_client.post(reverse("planner:feed_revoke", args=[plan.pk]))
     request_log = logging.getLogger("django.request")
-    hide = feeds.HideLinkTokens()
+    hide = log_filters.HideLinkTokens()
     request_log.addFilter(hide)
     try:
         with caplog.at_level(logging.WARNING, logger="django.request"):
@@ -258,9 +259,9 @@ def test_the_logging_filter_keeps_tokens_out_of_logged_paths(alice_client, plan,
 
 
 def test_hide_tokens_leaves_other_paths_alone():
-    assert feeds.hide_tokens('"GET /calendar/abc.ics HTTP/1.1" 200') == '"GET /calendar/[token].ics HTTP/1.1" 200'
-    assert feeds.hide_tokens("Not Found: /shared/abc/") == "Not Found: /shared/[token]/"
-    assert feeds.hide_tokens("Not Found: /plans/12/calendar/") == "Not Found: /plans/12/calendar/"
+    assert log_filters.hide_tokens('"GET /calendar/abc.ics HTTP/1.1" 200') == '"GET /calendar/[token].ics HTTP/1.1" 200'
+    assert log_filters.hide_tokens("Not Found: /shared/abc/") == "Not Found: /shared/[token]/"
+    assert log_filters.hide_tokens("Not Found: /plans/12/calendar/") == "Not Found: /plans/12/calendar/"
 
 
 def test_the_feed_reaches_a_month_back_and_forward_to_the_last_exam_ahead(plan):
