@@ -39,8 +39,10 @@ chromium:
 	  else echo "No Chromium at $(CHROMIUM): run 'sudo apt-get install chromium' (or set CHROMIUM_PATH); the browser tests fail until then."; fi; \
 	fi
 
+# Two workers for the suite; PostgreSQL's own tests (concurrent writers, a server restart) run alone after.
 test: $(INSTALLED) $(AXE) chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 -m "not postgres"
+	@case "$$DATABASE_URL" in postgres*) $(BIN)/python -m pytest -m postgres;; esac
 
 # Load benchmark against the database DATABASE_URL names (see README): gunicorn + Debian's wrk, loopback only.
 bench: $(INSTALLED)

@@ -1,11 +1,14 @@
 """Load benchmark: gunicorn run the production way, loaded with wrk, on 127.0.0.1 only.
 
-Usage: make bench  (or: .venv/bin/python bench/run.py --seconds 10 --connections 16)
+Usage: make bench  (or: .venv/bin/python bench/run.py --seconds 10 --connections 16 [--users 10000])
 
-It seeds the database DATABASE_URL names, signs the demo account in, then loads /healthz (the
-baseline), the dashboard, the plan page and the topic toggle in turn. It prints requests per second,
-p50 and p99 latency, non-2xx responses, the ratio to the baseline and each page's SQL query count,
-and writes the same as JSON under bench/results/. It stops every process it started.
+It seeds one demo person into the database DATABASE_URL names (Redis too when REDIS_URL is set), signs
+them in, then loads each of PAGES in turn: /healthz without and with a session (the baselines), the
+dashboard, the plan page and the topic toggle. It prints requests per second, p50 and p99 latency,
+non-2xx responses, the ratio to the signed-in /healthz and each page's SQL query count, and writes the
+same as JSON under bench/results/. With --users N it then seeds N people and loads the same pages for
+the demo person again: each page's p99 should stay within 1.25 times the one-person figure. It stops
+every process it started.
 """
 
 import argparse
@@ -25,6 +28,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+# name: (method, path, signed in). {plan} and {topic} are the demo person's plan and one of its topics.
+PAGES = {
+    "healthz, anonymous": ("GET", "/healthz", False),
+    "healthz, signed in": ("GET", "/healthz", True),
+    "dashboard": ("GET", "/dashboard/", True),
+    "plan page": ("GET", "/plans/{plan}/", True),
+    "topic toggle": ("POST", "/topics/{topic}/toggle/", True),
+    # "today": ("GET", "/today/", True),
+    # "calendar": ("GET", "/plans/{plan}/calendar/", True),
+}
+BASELINE = "healthz, signed in"
+# With many people in the database, a page's p99 may grow this much over a one-person database.
+MAX_GROWTH = 1.25
 
 
 def production_env(port):
@@ -43,6 +59,20 @@ def production_env(port):
 
 def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def seed(env, users):
+    """Seed the demo people (progress on stderr); returns the demo sign-in the command prints."""
+    seeded = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo", "--users", str(users), "--seed", "1"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    print(seeded.strip())
+    return re.search(r"Sign in as (\S+) / (\S+)", seeded).groups()
 
 
 def wait_until_up(base_url, seconds=30):
@@ -64,45 +94,51 @@ def sign_in(base_url, email, password):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"username": email, "password": password, "csrfmiddlewaretoken": token})
     opener.open(f"{base_url}/accounts/login/", data=form.encode())
-    cookies = {cookie.name: cookie.value for cookie in jar}
     dashboard = opener.open(f"{base_url}/dashboard/").read().decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', dashboard).group(1)
-    return cookies, csrf
+    return {cookie.name: cookie.value for cookie in jar}, csrf
 
 
-def query_counts(env, targets):
-    """SQL queries per page, counted in-process against the same database."""
+def inspect(env, email):
+    """The demo person's page paths, and each page's SQL query count, counted in-process on the same database."""
     script = """
 import json, sys, django
 django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from accounts.models import User
-targets = json.loads(sys.argv[1])
-client = Client(HTTP_ACCEPT="application/json", SERVER_NAME="127.0.0.1")
-client.force_login(User.objects.get(email=targets.pop("email")))
-counts = {}
-for name, (method, path, data) in targets.items():
+from planner.models import PlanTopic
+email, pages = sys.argv[1], json.loads(sys.argv[2])
+topic = PlanTopic.objects.filter(milestone__plan__owner__email=email).remaining().order_by("due_on").first()
+ids = {"plan": topic.milestone.plan_id, "topic": topic.pk}
+signed_in, anonymous = Client(HTTP_ACCEPT="application/json", SERVER_NAME="127.0.0.1"), Client(SERVER_NAME="127.0.0.1")
+signed_in.force_login(topic.milestone.plan.owner)
+paths, counts = {}, {}
+for name, (method, path, with_session) in pages.items():
+    paths[name] = path.format(**ids)
+    client = signed_in if with_session else anonymous
     with CaptureQueriesContext(connection) as queries:
-        getattr(client, method.lower())(path, data)
+        response = getattr(client, method.lower())(paths[name], {"done": "1"} if method == "POST" else None)
+    assert response.status_code == 200, f"{name}: {paths[name]} answered {response.status_code}"
     counts[name] = len(queries)
-print(json.dumps(counts))
+print(json.dumps({"paths": paths, "counts": counts}))
 """
     result = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(targets)],
+        [sys.executable, "-c", script, email, json.dumps(PAGES)],
         cwd=ROOT,
         env=env | {"DJANGO_SETTINGS_MODULE": "usmleprep.settings"},
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
     )
     return json.loads(result.stdout)
 
 
 def run_wrk(url, *, seconds, connections, cookies, post_body=None):
-    cookie_header = "; ".join(f"{name}={value}" for name, value in cookies.items())
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie_header}"]
+    # A long timeout, so a slow page's latency is measured rather than dropped as a socket timeout.
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    if cookies:
+        command += ["-H", "Cookie: " + "; ".join(f"{name}={value}" for name, value in cookies.items())]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if post_body:
             script.write(
@@ -140,10 +176,52 @@ def parse_wrk(output):
     }
 
 
+def measure(base_url, env, options, email, password):
+    """Sign the demo person in and load every page in turn."""
+    cookies, csrf = sign_in(base_url, email, password)
+    found = inspect(env, email)
+    results = {}
+    for name, (method, _, with_session) in PAGES.items():
+        results[name] = run_wrk(
+            f"{base_url}{found['paths'][name]}",
+            seconds=options.seconds,
+            connections=options.connections,
+            cookies=cookies if with_session else None,
+            post_body=urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "done": "1"}) if method == "POST" else None,
+        )
+        results[name]["sql_queries"] = found["counts"][name]
+    baseline = results[BASELINE]["requests_per_second"]
+    for figures in results.values():
+        figures["ratio_to_baseline"] = round(figures["requests_per_second"] / baseline, 3)
+    return results
+
+
+def print_results(title, results):
+    print(f"\n{title}\n{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'ratio':>8}{'SQL':>5}")
+    for name, f in results.items():
+        print(
+            f"{name:<20}{f['requests_per_second']:>9.1f}{f['p50_ms']:>9.1f}{f['p99_ms']:>9.1f}"
+            f"{f['non_2xx']:>9}{f['ratio_to_baseline']:>8.1%}{f['sql_queries']:>5}"
+        )
+
+
+def compare(one, many, users):
+    """Each page's p99 with many people against one person, from the same run."""
+    growth = {
+        name: round(many[name]["p99_ms"] / one[name]["p99_ms"], 2) if one[name]["p99_ms"] else None for name in many
+    }
+    print(f"\np99 ms with {users:,} people against one person (target: within {MAX_GROWTH}x)")
+    for name, ratio in growth.items():
+        verdict = "no requests completed" if ratio is None else "ok" if ratio <= MAX_GROWTH else "SLOWER"
+        print(f"{name:<20}{one[name]['p99_ms']:>9.1f}{many[name]['p99_ms']:>9.1f}{ratio or 0:>7.2f}x  {verdict}")
+    return growth
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="How long each page is loaded (default 10).")
     parser.add_argument("--connections", type=int, default=16, help="Concurrent connections (default 16).")
+    parser.add_argument("--users", type=int, default=0, help="Then seed this many people and measure again.")
     parser.add_argument("--port", type=int, default=8765)
     options = parser.parse_args()
 
@@ -152,16 +230,7 @@ def main():
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_catalog")
     manage(env, "collectstatic", "--noinput", "-v0")
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo", "--users", "1", "--seed", "1"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    print(seeded.strip())
-    demo_email, demo_password = re.search(r"Sign in as (\S+) / (\S+)", seeded).groups()
+    sign_in_details = seed(env, 1)
 
     workers = 2 * (os.cpu_count() or 1)
     server = subprocess.Popen(
@@ -180,65 +249,33 @@ def main():
         cwd=ROOT,
         env=env,
     )
-    try:
-        wait_until_up(base_url)
-        cookies, csrf = sign_in(base_url, demo_email, demo_password)
-        dashboard = urllib.request.Request(
-            f"{base_url}/dashboard/", headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-        )
-        page = urllib.request.urlopen(dashboard).read().decode()
-        plan_path = re.search(r'href="(/plans/\d+/)"', page).group(1)
-        toggle_path = re.search(r'formaction="(/topics/\d+/toggle/)"', page).group(1)
-        toggle_body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "done": "1"})
-
-        targets = {
-            "healthz": ("GET", "/healthz", None),
-            "dashboard": ("GET", "/dashboard/", None),
-            "plan page": ("GET", plan_path, None),
-            "topic toggle": ("POST", toggle_path, toggle_body),
-        }
-        counts = query_counts(
-            env,
-            {"email": demo_email}
-            | {n: (m, p, {"done": "1"} if m == "POST" else None) for n, (m, p, _) in targets.items()},
-        )
-        results = {}
-        for name, (method, path, body) in targets.items():
-            results[name] = run_wrk(
-                f"{base_url}{path}",
-                seconds=options.seconds,
-                connections=options.connections,
-                cookies=cookies,
-                post_body=body if method == "POST" else None,
-            )
-            results[name]["sql_queries"] = counts[name]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-    baseline = results["healthz"]["requests_per_second"]
-    for figures in results.values():
-        figures["ratio_to_baseline"] = round(figures["requests_per_second"] / baseline, 3)
-
-    print(f"\n{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'ratio':>8}{'SQL':>5}")
-    for name, f in results.items():
-        print(
-            f"{name:<14}{f['requests_per_second']:>9.1f}{f['p50_ms']:>9.1f}{f['p99_ms']:>9.1f}"
-            f"{f['non_2xx']:>9}{f['ratio_to_baseline']:>8.1%}{f['sql_queries']:>5}"
-        )
-    database = os.environ.get("DATABASE_URL", "sqlite").split(":")[0]
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": database,
+        "database": os.environ.get("DATABASE_URL", "sqlite").split(":")[0],
+        "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
         "cores": os.cpu_count(),
         "workers": workers,
         "connections": options.connections,
         "seconds_per_page": options.seconds,
-        "results": results,
     }
+    try:
+        wait_until_up(base_url)
+        report["results"] = measure(base_url, env, options, *sign_in_details)
+        print_results("One demo person", report["results"])
+        if options.users:
+            started = time.monotonic()
+            sign_in_details = seed(env, options.users)
+            report["seed_seconds"] = round(time.monotonic() - started)
+            report[f"results_{options.users}_people"] = many = measure(base_url, env, options, *sign_in_details)
+            print_results(f"The demo person among {options.users:,} people", many)
+            report["p99_growth"] = compare(report["results"], many, options.users)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{database}.json"
+    out = out_dir / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{report['database']}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nWritten to {out.relative_to(ROOT)}")
 

@@ -7,5 +7,5 @@ from hypothesis import HealthCheck, settings
 # and the function-scoped fixtures (the database, the client) are shared by the examples on purpose.
 _SHARED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 settings.register_profile("default", max_examples=12, **_SHARED)
-settings.register_profile("ci", max_examples=100, print_blob=True, **_SHARED)
+settings.register_profile("ci", max_examples=30, print_blob=True, **_SHARED)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -31,7 +31,7 @@ def test_a_person_signs_up_confirms_the_email_then_signs_in_and_out(page):
     page.get_by_role("button", name="Sign in").click()
 
     expect(page).to_have_url(re.compile(r"/today/$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Erin Evans")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
 
     # The navigation folds into a menu button at phone width.
     page.get_by_role("button", name="Show navigation").click()

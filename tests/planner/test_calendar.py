@@ -16,9 +16,9 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 # 10:00 in New York on Tuesday 1 December 2026, the day alice's Step 1 plan starts.
 NOW = "2026-12-01 15:00 +0000"
-# Session, user, plan, milestones, the stored layout (days off, allocations, resources,
+# User (the session comes from the cache), plan, milestones, the stored layout (days off, allocations, resources,
 # system names, practice exams, progress, review items).
-CALENDAR_QUERIES = 11
+CALENDAR_QUERIES = 10
 
 
 @pytest.fixture

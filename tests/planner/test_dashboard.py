@@ -22,11 +22,11 @@ from tests.planner.tracking import (
 )
 
 DASHBOARD = reverse("planner:dashboard")
-# Session, user, the person's plans, milestones, topics, study days, hours this week,
+# User (the session comes from the cache), the person's plans, milestones, topics, study days, hours this week,
 # practice exams, weakest areas: the same nine whatever the size of the plan.
-DASHBOARD_QUERIES = 9
-# Session, user, plan, milestones, their Steps' study resources, topics, system blocks, the sharing links.
-PLAN_PAGE_QUERIES = 8
+DASHBOARD_QUERIES = 8
+# User (the session comes from the cache), plan, milestones, their Steps' study resources, topics, system blocks, the sharing links.
+PLAN_PAGE_QUERIES = 7
 
 
 pytestmark = pytest.mark.usefixtures("clock")

@@ -234,7 +234,7 @@ def test_the_plan_page_takes_get_only(alice_client, plan):
 
 @pytest.mark.parametrize(
     ("steps", "queries"),
-    [({"step1": STEP1_DATE}, 8), (ALL_STEPS, 8)],
+    [({"step1": STEP1_DATE}, 7), (ALL_STEPS, 7)],
     ids=["one Step", "three Steps"],
 )
 def test_the_plan_page_runs_the_same_queries_for_any_plan_size(

@@ -36,8 +36,8 @@ TOKYO_0659 = "2026-12-01 21:59 +0000"
 TOKYO_0700 = "2026-12-01 22:00 +0000"
 MONDAY_NY_0730 = "2026-12-07 12:30 +0000"
 # The plan, its milestones, then layout.StoredPlan: days off, allocations, resources, system names,
-# practice exams, progress.
-DAILY_QUERIES = 8
+# practice exams, progress, review items.
+DAILY_QUERIES = 9
 # The plan, its milestones, their topics, the practice exams taken, the next practice exam.
 WEEKLY_QUERIES = 5
 # Per email on top of building it: claiming it (INSERT, in a savepoint inside a test's transaction)

@@ -20,9 +20,9 @@ TODAY_URL = reverse("planner:today")
 # 10:00 in New York on Tuesday 1 December 2026, the day alice's Step 1 plan starts.
 NOW = "2026-12-01 15:00 +0000"
 JSON = {"HTTP_ACCEPT": "application/json"}
-# Session, user, the person's plans, milestones, the stored layout (days off, allocations,
+# User (the session comes from the cache), the person's plans, milestones, the stored layout (days off, allocations,
 # resources, system names, practice exams, progress, review items), today's progress, topics.
-TODAY_QUERIES = 13
+TODAY_QUERIES = 12
 
 
 @pytest.fixture

@@ -1,0 +1,93 @@
+"""Two app servers, one PostgreSQL, one Redis: what one server writes, the other shows on the next request.
+
+The servers share nothing but the database, Redis and the secret key, as a deployment's servers behind a
+load balancer do. A sign-out on one must end the session on the other too, though the other may hold
+the session in the cache: that is why the cache is Redis and not each server's own memory.
+"""
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+from conftest import PASSWORD, make_plan
+from planner.models import PlanTopic
+from tests.servers import collect_static, gunicorn, production_env
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None  # a POST answers with its own status (302 where a form redirects), wherever it points
+
+
+class Browser:
+    """One browser: a cookie jar sent to every port of 127.0.0.1, as a load balancer's one address is."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        cookies = urllib.request.HTTPCookieProcessor(self.jar)
+        self.opener = urllib.request.build_opener(cookies)
+        self.poster = urllib.request.build_opener(cookies, NoRedirects)
+
+    def get(self, url):
+        with self.opener.open(url, timeout=10) as response:
+            return response.url, response.read().decode()
+
+    def post(self, url, data, form_page):
+        """POST with the CSRF token of a form on form_page, as the page itself would."""
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(form_page)[1]).group(1)
+        body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": token}).encode()
+        try:
+            with self.poster.open(url, data=body, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def session_cookie(self):
+        return next(cookie.value for cookie in self.jar if cookie.name == "sessionid")
+
+
+def topics_done(browser, server):
+    """What the plan list says: "3 of 583 topics done"."""
+    _, page = browser.get(f"{server}/plans/")
+    return int(re.search(r"(\d+) of \d+ topics done", page).group(1))
+
+
+@pytest.fixture
+def two_servers(redis_url, tmp_path):
+    env = production_env(tmp_path / "static", REDIS_URL=redis_url)
+    collect_static(env)
+    with gunicorn(env) as a, gunicorn(env) as b:
+        yield a, b
+
+
+def test_two_servers_see_each_others_writes_and_sign_outs(two_servers, alice, catalog):
+    a, b = two_servers
+    make_plan(alice, start_date=date.today(), steps={"step2ck": date.today() + timedelta(days=120)})
+    first, second = PlanTopic.objects.filter(milestone__plan__owner=alice).order_by("position")[:2]
+    # The servers check passwords with the production hashers, not the tests' fast one.
+    hasher = PBKDF2PasswordHasher()
+    alice.password = hasher.encode(PASSWORD, hasher.salt())
+    alice.save(update_fields=["password"])
+    browser = Browser()
+    credentials = {"username": alice.email, "password": PASSWORD}
+    assert browser.post(f"{a}/accounts/login/", credentials, f"{a}/accounts/login/") == 302
+    assert browser.get(f"{b}/plans/")[0] == f"{b}/plans/", "the session made on A is not valid on B"
+
+    assert browser.post(f"{a}/topics/{first.pk}/toggle/", {"done": "1"}, f"{a}/plans/") == 302
+    assert topics_done(browser, b) == 1
+    assert browser.post(f"{b}/topics/{second.pk}/toggle/", {"done": "1"}, f"{b}/plans/") == 302
+    assert topics_done(browser, a) == 2
+
+    cookie = browser.session_cookie()
+    assert browser.post(f"{b}/accounts/logout/", {}, f"{b}/plans/") == 302
+    stolen = urllib.request.Request(f"{a}/plans/", headers={"Cookie": f"sessionid={cookie}"})
+    with urllib.request.urlopen(stolen, timeout=10) as response:
+        assert "/accounts/login/" in response.url, "the session signed out on B still works on A"
