@@ -100,7 +100,8 @@ def score_charts(milestones, exams):
             points,
             first,
             last,
-            passing=milestone.step.passing_score,
+            # Step 1 is pass/fail since 2022-01-26: no three-digit line a practice result could be read against.
+            passing=milestone.step.passing_score if milestone.step.is_scored else None,
             target=milestone.target_score,
             step_name=milestone.step.name,
         )

@@ -299,7 +299,7 @@ class PracticeExamForm(PlanRecordForm):
 
     class Meta:
         model = PracticeExam
-        fields = ["milestone", "kind", "form_name", "taken_on", "score", "percent_correct"]
+        fields = ["milestone", "kind", "form_name", "taken_on", "score", "percent_correct", "pass_probability"]
         formfield_callback = bounded_formfield
         labels = {
             "kind": "Practice exam",
@@ -310,6 +310,7 @@ class PracticeExamForm(PlanRecordForm):
         help_texts = {
             "score": "The predicted score, 1 to 300, if the exam gives one.",
             "percent_correct": "0 to 100. Give the score, the percent correct, or both.",
+            "pass_probability": "NBME's Step 1 self-assessments report this and the percent correct, not a score.",
         }
 
     def clean_taken_on(self):
@@ -323,6 +324,15 @@ class PracticeExamForm(PlanRecordForm):
         no_errors = "score" not in self.errors and "percent_correct" not in self.errors
         if no_errors and cleaned.get("score") is None and cleaned.get("percent_correct") is None:
             self.add_error("score", "Enter the three-digit score, the percent correct, or both.")
+        milestone = cleaned.get("milestone")
+        # Since 2022 NBME's Step 1 self-assessments report percent correct and a pass probability.
+        step1_nbme = milestone and not milestone.step.is_scored and cleaned.get("kind") == PracticeExam.Kind.NBME
+        if step1_nbme and cleaned.get("score") is not None:
+            self.add_error(
+                "score",
+                "NBME's Step 1 self-assessments report percent correct and a probability of passing, "
+                "not a three-digit score: enter those instead.",
+            )
         return cleaned
 
 

@@ -63,30 +63,30 @@ def test_the_form_starts_on_today(alice_client, plan):
     assert input_value(response, "taken_on") == TODAY.isoformat()
 
 
-def test_an_nbme_score_is_saved_and_shown_on_the_list_and_the_dashboard(alice_client, plan, step1):
-    response = alice_client.post(url("practice_exam_create", plan), exam_data(step1), follow=True)
+def test_an_nbme_score_is_saved_and_shown_on_the_list_and_the_dashboard(alice_client, plan, step2ck):
+    response = alice_client.post(url("practice_exam_create", plan), exam_data(step2ck), follow=True)
 
     assert response.redirect_chain == [(url("practice_exam_list", plan), 302)]
     exam = PracticeExam.objects.get()
-    assert (exam.plan, exam.milestone, exam.kind, exam.form_name) == (plan, step1, "nbme", "Form 30")
+    assert (exam.plan, exam.milestone, exam.kind, exam.form_name) == (plan, step2ck, "nbme", "Form 30")
     assert (exam.taken_on, exam.score, exam.percent_correct) == (date(2027, 1, 14), 230, 68)
     shown = page_text(response)
-    assert "Recorded NBME self-assessment Form 30 for Step 1." in shown
-    assert "14 Jan 2027 Step 1 NBME self-assessment Form 30 230 68%" in shown
+    assert "Recorded NBME self-assessment Form 30 for Step 2 CK." in shown
+    assert "14 Jan 2027 Step 2 CK NBME self-assessment Form 30 230 68%" in shown
 
     dashboard = alice_client.get(reverse("planner:dashboard"))
     scores = section(dashboard, "scores-heading")
-    assert "14 Jan 2027 Step 1 · NBME self-assessment Form 30 230 68%" in text(scores)
+    assert "14 Jan 2027 Step 2 CK · NBME self-assessment Form 30 230 68%" in text(scores)
 
 
-def test_a_score_alone_is_enough(alice_client, plan, step1):
+def test_a_score_alone_is_enough(alice_client, plan, step2ck):
     response = alice_client.post(
-        url("practice_exam_create", plan), exam_data(step1, percent_correct="", form_name=""), follow=True
+        url("practice_exam_create", plan), exam_data(step2ck, percent_correct="", form_name=""), follow=True
     )
 
     exam = PracticeExam.objects.get()
     assert (exam.score, exam.percent_correct) == (230, None)
-    assert "14 Jan 2027 Step 1 NBME self-assessment 230 –" in page_text(response)
+    assert "14 Jan 2027 Step 2 CK NBME self-assessment 230 –" in page_text(response)
 
 
 def test_a_percent_alone_is_enough(alice_client, plan, step1):
@@ -142,28 +142,28 @@ def test_a_percent_alone_is_enough(alice_client, plan, step1):
     ],
 )
 def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(
-    alice_client, plan, step1, overrides, field, message
+    alice_client, plan, step2ck, overrides, field, message
 ):
-    response = alice_client.post(url("practice_exam_create", plan), exam_data(step1, **overrides))
+    response = alice_client.post(url("practice_exam_create", plan), exam_data(step2ck, **overrides))
 
     assert response.status_code == 200
     assert field_error(response, field) == message
     assert fields_with_errors(response) == [field]
     assert PracticeExam.objects.count() == 0
     for name in ["form_name", "taken_on", "score", "percent_correct"]:
-        assert input_value(response, name) == overrides.get(name, exam_data(step1)[name])
+        assert input_value(response, name) == overrides.get(name, exam_data(step2ck)[name])
 
 
-def test_a_practice_exam_in_year_1_is_refused_and_the_dashboard_keeps_working(alice_client, plan, step1):
-    response = alice_client.post(url("practice_exam_create", plan), exam_data(step1, taken_on="0001-01-01"))
+def test_a_practice_exam_in_year_1_is_refused_and_the_dashboard_keeps_working(alice_client, plan, step2ck):
+    response = alice_client.post(url("practice_exam_create", plan), exam_data(step2ck, taken_on="0001-01-01"))
 
     assert field_error(response, "taken_on") == "Enter a date between 1 Jan 1990 and 15 Jan 2037."
     assert PracticeExam.objects.count() == 0
     assert alice_client.get(reverse("planner:dashboard")).status_code == 200
 
 
-def test_a_practice_exam_from_1990_is_accepted(alice_client, plan, step1):
-    alice_client.post(url("practice_exam_create", plan), exam_data(step1, taken_on="1990-01-01"))
+def test_a_practice_exam_from_1990_is_accepted(alice_client, plan, step2ck):
+    alice_client.post(url("practice_exam_create", plan), exam_data(step2ck, taken_on="1990-01-01"))
 
     assert PracticeExam.objects.get().taken_on == date(1990, 1, 1)
     assert alice_client.get(reverse("planner:dashboard")).status_code == 200
@@ -224,3 +224,15 @@ def test_bob_cannot_delete_alices_exam(bob_client, plan, step1):
 
     assert response.status_code == 404
     assert PracticeExam.objects.filter(pk=exam.pk).exists()
+
+
+def test_a_step1_nbme_form_records_percent_and_pass_probability_never_a_three_digit_score(alice_client, plan, step1):
+    refused = alice_client.post(url("practice_exam_create", plan), exam_data(step1))
+    recorded = alice_client.post(
+        url("practice_exam_create", plan), exam_data(step1, score="", percent_correct="66", pass_probability="81")
+    )
+
+    assert "not a three-digit score" in field_error(refused, "score")
+    assert recorded.status_code == 302
+    exam = PracticeExam.objects.get()
+    assert (exam.score, exam.percent_correct, exam.pass_probability) == (None, 66, 81)
