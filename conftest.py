@@ -69,7 +69,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    # Reduced motion turns Bootstrap's menu animations off, so clicks never land mid-animation.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

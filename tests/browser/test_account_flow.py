@@ -35,7 +35,12 @@ def test_a_person_signs_up_confirms_the_email_then_signs_in_and_out(page):
 
     # The navigation folds into a menu button at phone width.
     page.get_by_role("button", name="Show navigation").click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out = page.get_by_role("button", name="Sign out")
+    # Wait for the menu to finish opening: a click during its animation can miss the button.
+    expect(sign_out).to_be_visible()
+    expect(sign_out).to_be_enabled()
+    sign_out.click()
+    expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("link", name="Create a free account")).to_be_visible()
 
 
