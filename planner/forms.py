@@ -215,7 +215,7 @@ class PlanForm(forms.ModelForm):
 
 
 def plannable_steps():
-    return list(Step.objects.filter(plannable=True).prefetch_related("requires_passed").order_by("order"))
+    return list(Step.objects.plannable().prefetch_related("requires_passed").order_by("order"))
 
 
 class PlanMilestoneChoiceField(BoundedModelChoiceField):

@@ -77,7 +77,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Random seed, for the same data every time.")
 
     def handle(self, *args, users, seed, **options):
-        if not Step.objects.filter(plannable=True).exists():
+        if not Step.objects.plannable().exists():
             call_command("load_catalog", stdout=self.stdout)
         started = time.monotonic()
         demo = Demo(random.Random(seed), timezone.localdate())
