@@ -67,7 +67,7 @@ def test_the_share_page_shows_progress_the_next_14_days_and_practice_results(ali
     days = text(section(response, "days-heading"))
     assert days.startswith("The next 14 days Tue 1 Dec")
     assert "First Aid for the USMLE Step 1 pp. " in days
-    assert "Sun 6 Dec Day off" in days
+    assert "Sun 6 Dec 2026 Day off" in days
     assert "Mon 14 Dec" in days
     assert "Tue 15 Dec" not in days
     results = text(section(response, "results-heading"))
