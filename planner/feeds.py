@@ -9,28 +9,17 @@ The token is in the path, so anything that logs paths would log working addresse
 runs Django's request log through usmleprep.lib.log_filters.HideLinkTokens.
 """
 
-import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django import forms
-from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import Http404
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
 from icalendar import Calendar, Event
 
-from accounts.audit import log_event
-from planner import daily, layout, progress
-from planner.models import Plan, PlanLink, PlanTopic
+from planner import daily
+from planner.models import PlanLink
 from planner.models.sharing import latest_share_expiry
-from usmleprep.lib.bounds import BoundedDateField
-from usmleprep.lib.dates import human
 
 ONE_DAY = timedelta(days=1)
 # The feed reaches a month back, so the recent past stays in the calendar, and forward to the last exam,
@@ -145,21 +134,6 @@ def feed_calendar(plan, milestones, stored, today, now):
     return calendar
 
 
-@login_not_required
-@require_safe
-def calendar_feed(request, token):
-    link = live_link(token, PlanLink.Kind.CALENDAR)
-    plan = link.plan
-    today = timezone.localdate(timezone=owner_zone(plan))
-    milestones = list(plan.milestones.select_related("step"))
-    _, last = feed_range(milestones, today)
-    stored = layout.StoredPlan(plan, milestones, last)
-    calendar = feed_calendar(plan, milestones, stored, today, timezone.now())
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
-    return not_for_search_engines(response)
-
-
 # The read-only share page
 
 
@@ -201,105 +175,7 @@ def shared_days(stored, milestones, today):
     ]
 
 
-@login_not_required
-@require_safe
-def shared_plan(request, token):
-    link = live_link(token, PlanLink.Kind.SHARE)
-    plan = link.plan
-    zone = owner_zone(plan)
-    # Progress counts days in the owner's time zone, whoever is looking.
-    with timezone.override(zone):
-        today = timezone.localdate()
-        milestones = list(plan.milestones.select_related("step"))
-        timeline = progress.timeline(milestones, PlanTopic.objects.for_plan_page(plan), today)
-        stored = layout.StoredPlan(plan, milestones, today + (SHARE_DAYS - 1) * ONE_DAY)
-        context = {
-            "plan": plan,
-            "link": link,
-            "today": today,
-            "timeline": timeline,
-            "days": shared_days(stored, milestones, today),
-            "exams": plan.practice_exams.select_related("milestone__step").order_by("-taken_on", "-created_at"),
-        }
-        response = render(request, "planner/shared_plan.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return not_for_search_engines(response)
-
-
 # The owner's buttons on the plan page
-
-
-class ShareLinkForm(forms.Form):
-    expires_on = BoundedDateField(label="Works until (optional)", required=False)
-
-    def __init__(self, *args, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean_expires_on(self):
-        day = self.cleaned_data["expires_on"]
-        latest = latest_share_expiry(self.today)
-        if day is not None and not self.today <= day <= latest:
-            raise ValidationError(f"Choose a last day from today to {human(latest)}, or leave it empty.")
-        return day
-
-
-def _owned_plan(request, pk):
-    return get_object_or_404(Plan, pk=pk, owner=request.user)
-
-
-def _created(request, plan, kind, token, expires_on=None):
-    """The new address, shown this once: only its hash is stored."""
-    name = "planner:calendar_feed" if kind == PlanLink.Kind.CALENDAR else "planner:shared_plan"
-    address = request.build_absolute_uri(reverse(name, args=[token]))
-    context = {
-        "plan": plan,
-        "kind": kind,
-        "address": address,
-        "webcal": re.sub(r"^https?://", "webcal://", address),
-        "expires_on": expires_on,
-    }
-    return not_for_search_engines(render(request, "planner/link_created.html", context))
-
-
-@require_POST
-def feed_new(request, pk):
-    plan = _owned_plan(request, pk)
-    _, token = PlanLink.issue(plan, PlanLink.Kind.CALENDAR)
-    log_event(request, "calendar_feed_made", request.user, plan=plan.pk)
-    return _created(request, plan, PlanLink.Kind.CALENDAR, token)
-
-
-@require_POST
-def feed_revoke(request, pk):
-    plan = _owned_plan(request, pk)
-    if PlanLink.revoke(plan, PlanLink.Kind.CALENDAR):
-        log_event(request, "calendar_feed_revoked", request.user, plan=plan.pk)
-        messages.success(request, "The calendar address is turned off; calendars subscribed to it stop updating.")
-    return redirect(reverse("planner:plan_detail", args=[plan.pk]) + "#sharing-heading")
-
-
-@require_POST
-def share_new(request, pk):
-    plan = _owned_plan(request, pk)
-    form = ShareLinkForm(request.POST, today=timezone.localdate())
-    if not form.is_valid():
-        for error in form.errors.get("expires_on", []):
-            messages.error(request, f"No share link made. {error}")
-        return redirect(reverse("planner:plan_detail", args=[plan.pk]) + "#sharing-heading")
-    expires_on = form.cleaned_data["expires_on"]
-    _, token = PlanLink.issue(plan, PlanLink.Kind.SHARE, expires_on=expires_on)
-    log_event(request, "share_link_made", request.user, plan=plan.pk)
-    return _created(request, plan, PlanLink.Kind.SHARE, token, expires_on)
-
-
-@require_POST
-def share_revoke(request, pk):
-    plan = _owned_plan(request, pk)
-    if PlanLink.revoke(plan, PlanLink.Kind.SHARE):
-        log_event(request, "share_link_revoked", request.user, plan=plan.pk)
-        messages.success(request, "The share link is revoked; it no longer opens your plan.")
-    return redirect(reverse("planner:plan_detail", args=[plan.pk]) + "#sharing-heading")
 
 
 def sharing_box(plan, today):

@@ -1,9 +1,13 @@
+import json
+import math
+from dataclasses import replace
 from datetime import timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from planner import attempts, layout, scheduling
+from planner import agenda, attempts, exports, layout, scheduling
 from planner.models import (
     MAX_HOURS_PER_DAY,
     MAX_RESOURCE_UNITS,
@@ -23,6 +27,7 @@ from planner.models import (
     StudyLog,
     TaskProgress,
 )
+from planner.models.sharing import latest_share_expiry
 from planner.plans import Choice, StepChoice
 from usmleprep.lib.bounds import (
     BoundedDateField,
@@ -667,3 +672,143 @@ class CatchUpForm(forms.Form):
         sent = request.POST if request.method == "POST" else request.GET
         defaults = {name: field.initial for name, field in cls.base_fields.items()}
         return cls(defaults | {name: sent[name] for name in defaults if name in sent})
+
+
+# Ticking a task done
+
+
+class TaskProgressForm(forms.Form):
+    """A task ticked done or not, or the part of it done, for one resource, system and day."""
+
+    plan_resource = BoundedModelChoiceField(queryset=None)
+    area = BoundedModelChoiceField(queryset=None, required=False)
+    day = BoundedDateField()
+    done = forms.TypedChoiceField(
+        choices=[("1", "done"), ("0", "not done")], coerce=int, required=False, empty_value=None
+    )
+    amount = forms.IntegerField(min_value=0, max_value=MAX_RESOURCE_UNITS, required=False)
+    questions_correct = forms.IntegerField(min_value=0, max_value=MAX_RESOURCE_UNITS, required=False)
+    overdue = forms.BooleanField(required=False)
+
+    def __init__(self, data, *, milestone, today):
+        super().__init__(data)
+        self.milestone, self.today = milestone, today
+        self.fields["plan_resource"].queryset = milestone.resources.all()
+        self.fields["area"].queryset = ContentArea.objects.filter(step=milestone.step_id)
+        self.row = None
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > self.today:
+            raise ValidationError("Work can be recorded up to today, not ahead of it.")
+        if day < self.milestone.plan.start_date:
+            raise ValidationError(
+                f"The plan starts on {human(self.milestone.plan.start_date)}; record work from then on."
+            )
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        done, amount, correct = data.get("done"), data.get("amount"), data.get("questions_correct")
+        if (done is None) == (amount is None):
+            raise ValidationError("Tick the task done, or enter how much of it you did.")
+        resource, area, day = data["plan_resource"], data["area"], data["day"]
+        area_id = area.pk if area else None
+        stored = layout.StoredPlan(self.milestone.plan, [self.milestone], self.today)
+        if data["overdue"]:
+            if done != 1:
+                raise ValidationError("An overdue item can only be ticked done.")
+            # None: nothing of it is overdue any more (ticked already), so there is nothing to add.
+            self.row = agenda.find_overdue(stored, self.milestone.pk, resource.pk, area_id, day, self.today)
+        else:
+            self.row = agenda.find_task(stored, self.milestone.pk, resource.pk, area_id, day)
+            if self.row is None:
+                raise ValidationError(f"{resource.name} has no task on {human(day)} to record.")
+            if amount is not None and amount > self.row.most:
+                self.add_error("amount", f"Enter at most {self.row.most:,} {self.row.unit}: three times the task.")
+        if correct is not None:
+            if resource.unit != Resource.Unit.QUESTION:
+                self.add_error("questions_correct", "Only questions have a number correct.")
+            elif amount is not None and correct > amount:
+                self.add_error("questions_correct", "There cannot be more correct than questions done.")
+            elif amount is None and self.row and correct > self.row.amount:
+                self.add_error("questions_correct", "There cannot be more correct than questions in the task.")
+        return data
+
+    def save(self):
+        """Record it through layout.record_progress; returns (row as now recorded, message)."""
+        data = self.cleaned_data
+        resource, day = data["plan_resource"], data["day"]
+        area_id = data["area"].pk if data["area"] else None
+        existing = TaskProgress.objects.filter(plan_resource=resource, area_id=area_id, day=day).first()
+        before = existing.amount if existing else 0
+        correct = data.get("questions_correct")
+        if correct is None and existing:
+            correct = existing.questions_correct
+        if data["overdue"]:
+            if self.row is None:
+                return None, "That is recorded already."
+            # The overdue units join what the day they fell due already has.
+            amount = before + self.row.amount
+            layout.record_progress(resource.pk, area_id, day, amount, existing.questions_correct if existing else None)
+            return self.row, f"{self.row.label}: done, recorded on {human(day)}."
+        done = data["done"]
+        amount = data["amount"] if done is None else (self.row.amount if done else 0)
+        if correct is not None and correct > amount:
+            correct = None  # an earlier count of correct answers that no longer fits what was done
+        progress_row = layout.record_progress(resource.pk, area_id, day, amount, correct if amount else None)
+        row = replace(
+            self.row,
+            recorded=progress_row.amount if progress_row else 0,
+            correct=progress_row.questions_correct if progress_row else None,
+        )
+        if row.is_done:
+            message = f"{row.label}: done."
+        elif row.recorded:
+            message = f"{row.label}: {row.status.lower()}."
+        else:
+            message = f"{row.label}: not done."
+        return row, message
+
+
+# Sharing, export and import
+
+
+class ShareLinkForm(forms.Form):
+    expires_on = BoundedDateField(label="Works until (optional)", required=False)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        latest = latest_share_expiry(self.today)
+        if day is not None and not self.today <= day <= latest:
+            raise ValidationError(f"Choose a last day from today to {human(latest)}, or leave it empty.")
+        return day
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Export file (.json)", help_text="The JSON file an export gave you; at most 5 MB.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > exports.MAX_IMPORT_BYTES:
+            raise ValidationError(
+                f"This file is {math.ceil(upload.size * 10 / 1024 / 1024) / 10:g} MB; an import takes at most "
+                f"{exports.MAX_IMPORT_BYTES // 1024 // 1024} MB. Is it an export of this site?"
+            )
+        try:
+            # utf-8-sig: a byte-order mark, which some editors add on saving, is not an error.
+            return json.loads(
+                upload.read(exports.MAX_IMPORT_BYTES + 1).decode("utf-8-sig"), parse_constant=_refuse_constant
+            )
+        except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            raise ValidationError("This is not a JSON file. Choose the .json file an export gave you.") from None

@@ -243,8 +243,7 @@ def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
     milestone.target_date = new_target_date
     to_schedule = [milestone]
     # The next Step's window now opens on the retake date.
-    following = milestone.plan.milestones.ahead().filter(step__order__gt=milestone.step.order).select_related("step")
-    following = following.order_by("step__order").first()
+    following = milestone.next_ahead()
     if following is not None:
         following.starts_on = new_target_date
         to_schedule.append(following)

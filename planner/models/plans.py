@@ -32,7 +32,8 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans")
+    # No index of its own: plan_owner_created (owner first) serves every lookup by owner.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans", db_index=False)
     title = models.CharField(max_length=120)
     start_date = models.DateField()
     hours_monday = _hours_field(6)
@@ -47,6 +48,9 @@ class Plan(models.Model):
         default=True,
         help_text="Keeps a tenth of each study day for reviews of what you completed, timed for the exam.",
     )
+    # Raised by every write to the plan or anything in it, in the write's transaction; the figures its
+    # pages compute are cached under it (planner/figures.py), so a write makes them stale at once.
+    figures_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -179,6 +183,11 @@ class Milestone(models.Model):
             if summary.get(name)
         }
 
+    def next_ahead(self):
+        """The plan's next Step after this one (in Step order) still to be passed, or None."""
+        following = self.plan.milestones.ahead().filter(step__order__gt=self.step.order).select_related("step")
+        return following.order_by("step__order").first()
+
     def days_left(self, today):
         if self.target_date is None:
             return None
@@ -210,7 +219,8 @@ class PlanTopicQuerySet(models.QuerySet):
 class PlanTopic(models.Model):
     """A catalog topic scheduled inside one milestone's window."""
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="plan_topics")
+    # No index of its own: plantopic_milestone_position (milestone first) serves every lookup by milestone.
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="plan_topics", db_index=False)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(help_text="Place in yield order within the milestone.")
     planned_minutes = models.PositiveIntegerField(default=0)

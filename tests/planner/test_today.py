@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from conftest import make_plan
-from planner import layout, today
+from planner import agenda, layout
 from planner.models import PlanResource, PlanTopic, Resource, TaskProgress
 from tests.planner.test_layout import START, make_step1_plan
 from tests.planner.tracking import page_text, section, text
@@ -45,7 +45,7 @@ def step1(plan):
 def tasks_on(plan, day=START):
     """The day's tasks as Today shows them: one per resource and system."""
     stored = layout.StoredPlan(plan, list(plan.milestones.all()), day)
-    return today.day_rows(stored, day, stored.tasks_between(day, day))
+    return agenda.day_rows(stored, day, stored.tasks_between(day, day))
 
 
 def tracked(plan, day=START):
@@ -324,7 +324,7 @@ def test_ticking_an_overdue_item_adds_its_units_to_the_day_it_was_due(alice_clie
     day = START + timedelta(days=2)
     move_to(clock, day)
     stored = layout.StoredPlan(plan, [step1], day)
-    item = next(row for row in today.overdue_rows(stored, day) if row.label.startswith("First Aid"))
+    item = next(row for row in agenda.overdue_rows(stored, day) if row.label.startswith("First Aid"))
 
     first = post_task(alice_client, step1, item, day=item.since, done="1", overdue="1", headers=JSON)
     second = post_task(alice_client, step1, item, day=item.since, done="1", overdue="1", headers=JSON)

@@ -1,4 +1,4 @@
-"""Today (the signed-in home), ticking tasks done, and the month calendar of a day-by-day plan.
+"""What Today and the calendar show of a day-by-day plan: task rows, days, the week and the month.
 
 Every page reads the plan through layout.StoredPlan, so it runs the same queries for a six-week
 plan as for a three-year one; tasks are computed from the stored allocations, never stored.
@@ -9,22 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.views.decorators.http import require_POST, require_safe
 
-from planner import daily, layout, plans, progress
-from planner.models import ContentArea, Milestone, Plan, PlanTopic, Resource, ReviewItem, TaskProgress
-from planner.models.schedule import MAX_RESOURCE_UNITS
-from usmleprep.lib.bounds import BoundedDateField, BoundedModelChoiceField
-from usmleprep.lib.dates import human
-from usmleprep.lib.http import redirect_back
+from planner import daily, layout, progress
+from planner.models import Milestone, PlanTopic, TaskProgress
 
 ONE_DAY = timedelta(days=1)
 WEEK_DAYS = 7
@@ -253,19 +242,6 @@ def find_overdue(stored, milestone_id, resource_id, area_id, since, today):
     return None
 
 
-# Choosing the plan
-
-
-def chosen_plan(plans, chosen):
-    """The newest plan, or the one asked for; matched as text, so another person's id or junk is a 404."""
-    if chosen is None:
-        return plans[0] if plans else None
-    plan = next((p for p in plans if str(p.pk) == chosen), None)
-    if plan is None:
-        raise Http404("No such plan.")
-    return plan
-
-
 def exception_on(exceptions, day):
     return next((e for e in exceptions if e.starts_on <= day <= e.ends_on), None)
 
@@ -433,181 +409,9 @@ def today_context(plan, today):
     }
 
 
-@require_safe
-def today(request):
-    plans = list(Plan.objects.for_user(request.user))
-    plan = chosen_plan(plans, request.GET.get("plan"))
-    if plan is None:
-        return render(request, "planner/today.html", {"plans": plans})
-    context = today_context(plan, timezone.localdate())
-    return render(request, "planner/today.html", {"plans": plans, **context})
-
-
 # Spaced review
 
 REVIEW_RATINGS = [("again", "Forgot"), ("hard", "Hard"), ("good", "Good"), ("easy", "Easy")]
-
-
-@require_POST
-def review_done(request, pk):
-    item = get_object_or_404(
-        ReviewItem.objects.select_related("plan_topic__milestone__plan"),
-        pk=pk,
-        plan_topic__milestone__plan__owner=request.user,
-    )
-    rating = request.POST.get("rating", "")
-    if rating not in dict(REVIEW_RATINGS):
-        messages.error(request, "Choose how well you remembered it: Forgot, Hard, Good or Easy.")
-    else:
-        item = plans.record_review(item, rating, timezone.now())
-        messages.success(request, f"Next review of “{item.plan_topic.topic.name}”: {human(item.due_on)}.")
-    return redirect_back(request, "planner:today")
-
-
-# Ticking a task done
-
-
-class TaskProgressForm(forms.Form):
-    """A task ticked done or not, or the part of it done, for one resource, system and day.
-
-    For the lead: a candidate for planner/forms.py once the input hardening there has landed.
-    """
-
-    plan_resource = BoundedModelChoiceField(queryset=None)
-    area = BoundedModelChoiceField(queryset=None, required=False)
-    day = BoundedDateField()
-    done = forms.TypedChoiceField(
-        choices=[("1", "done"), ("0", "not done")], coerce=int, required=False, empty_value=None
-    )
-    amount = forms.IntegerField(min_value=0, max_value=MAX_RESOURCE_UNITS, required=False)
-    questions_correct = forms.IntegerField(min_value=0, max_value=MAX_RESOURCE_UNITS, required=False)
-    overdue = forms.BooleanField(required=False)
-
-    def __init__(self, data, *, milestone, today):
-        super().__init__(data)
-        self.milestone, self.today = milestone, today
-        self.fields["plan_resource"].queryset = milestone.resources.all()
-        self.fields["area"].queryset = ContentArea.objects.filter(step=milestone.step_id)
-        self.row = None
-
-    def clean_day(self):
-        day = self.cleaned_data["day"]
-        if day > self.today:
-            raise ValidationError("Work can be recorded up to today, not ahead of it.")
-        if day < self.milestone.plan.start_date:
-            raise ValidationError(
-                f"The plan starts on {human(self.milestone.plan.start_date)}; record work from then on."
-            )
-        return day
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        done, amount, correct = data.get("done"), data.get("amount"), data.get("questions_correct")
-        if (done is None) == (amount is None):
-            raise ValidationError("Tick the task done, or enter how much of it you did.")
-        resource, area, day = data["plan_resource"], data["area"], data["day"]
-        area_id = area.pk if area else None
-        stored = layout.StoredPlan(self.milestone.plan, [self.milestone], self.today)
-        if data["overdue"]:
-            if done != 1:
-                raise ValidationError("An overdue item can only be ticked done.")
-            # None: nothing of it is overdue any more (ticked already), so there is nothing to add.
-            self.row = find_overdue(stored, self.milestone.pk, resource.pk, area_id, day, self.today)
-        else:
-            self.row = find_task(stored, self.milestone.pk, resource.pk, area_id, day)
-            if self.row is None:
-                raise ValidationError(f"{resource.name} has no task on {human(day)} to record.")
-            if amount is not None and amount > self.row.most:
-                self.add_error("amount", f"Enter at most {self.row.most:,} {self.row.unit}: three times the task.")
-        if correct is not None:
-            if resource.unit != Resource.Unit.QUESTION:
-                self.add_error("questions_correct", "Only questions have a number correct.")
-            elif amount is not None and correct > amount:
-                self.add_error("questions_correct", "There cannot be more correct than questions done.")
-            elif amount is None and self.row and correct > self.row.amount:
-                self.add_error("questions_correct", "There cannot be more correct than questions in the task.")
-        return data
-
-    def save(self):
-        """Record it through layout.record_progress; returns (row as now recorded, message)."""
-        data = self.cleaned_data
-        resource, day = data["plan_resource"], data["day"]
-        area_id = data["area"].pk if data["area"] else None
-        existing = TaskProgress.objects.filter(plan_resource=resource, area_id=area_id, day=day).first()
-        before = existing.amount if existing else 0
-        correct = data.get("questions_correct")
-        if correct is None and existing:
-            correct = existing.questions_correct
-        if data["overdue"]:
-            if self.row is None:
-                return None, "That is recorded already."
-            # The overdue units join what the day they fell due already has.
-            amount = before + self.row.amount
-            layout.record_progress(resource.pk, area_id, day, amount, existing.questions_correct if existing else None)
-            return self.row, f"{self.row.label}: done, recorded on {human(day)}."
-        done = data["done"]
-        amount = data["amount"] if done is None else (self.row.amount if done else 0)
-        if correct is not None and correct > amount:
-            correct = None  # an earlier count of correct answers that no longer fits what was done
-        progress_row = layout.record_progress(resource.pk, area_id, day, amount, correct if amount else None)
-        row = replace(
-            self.row,
-            recorded=progress_row.amount if progress_row else 0,
-            correct=progress_row.questions_correct if progress_row else None,
-        )
-        if row.is_done:
-            message = f"{row.label}: done."
-        elif row.recorded:
-            message = f"{row.label}: {row.status.lower()}."
-        else:
-            message = f"{row.label}: not done."
-        return row, message
-
-
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _errors(form):
-    return [error for errors in form.errors.values() for error in errors]
-
-
-@require_POST
-def task_done(request, pk):
-    today = timezone.localdate()
-    with transaction.atomic():
-        # Locked, so two quick ticks of an overdue item cannot both add its units.
-        milestone = get_object_or_404(
-            Milestone.objects.select_for_update(of=("self",)).select_related("plan"), pk=pk, plan__owner=request.user
-        )
-        form = TaskProgressForm(request.POST, milestone=milestone, today=today)
-        valid = form.is_valid()
-        if valid:
-            row, message = form.save()
-    if not valid:
-        if _wants_json(request):
-            return JsonResponse({"done": False, "errors": _errors(form)}, status=400)
-        for error in _errors(form):
-            messages.error(request, error)
-        return redirect_back(request, "planner:today")
-    if not _wants_json(request):
-        messages.success(request, message)
-        return redirect_back(request, "planner:today")
-    # An overdue item ticked (now or before) is done; a task is done once its whole amount is recorded.
-    is_overdue = form.cleaned_data["overdue"]
-    day_plan = read_today(milestone.plan, today)[2][0]
-    return JsonResponse(
-        {
-            "done": True if is_overdue else row.is_done,
-            "recorded": None if is_overdue else row.recorded,
-            "amount": row.amount if row else None,
-            "status": "Done" if is_overdue else row.status,
-            "message": message,
-            "summary": done_summary(day_plan),
-        }
-    )
 
 
 # The calendar
@@ -658,15 +462,13 @@ def week_heading(first, last):
     return f"{format_date(first, 'D j')} – {format_date(last, 'D j F')}"
 
 
-@require_safe
-def calendar(request, pk):
-    plan = get_object_or_404(Plan, pk=pk, owner=request.user)
-    today = timezone.localdate()
+def month_context(plan, today, requested):
+    """The calendar's month: the one asked for ("YYYY-MM") within a year of the plan, else today's."""
     milestones = list(plan.milestones.select_related("step"))
     last_exam = max([m.target_date for m in milestones if m.target_date] + [plan.start_date])
     earliest = add_months(month_start(plan.start_date), -CALENDAR_MARGIN_MONTHS)
     latest = add_months(month_start(last_exam), CALENDAR_MARGIN_MONTHS)
-    month = parse_month(request.GET.get("month"))
+    month = parse_month(requested)
     if month is None or not earliest <= month <= latest:
         month = month_start(today)
     month_end = add_months(month, 1) - ONE_DAY
@@ -692,7 +494,7 @@ def calendar(request, pk):
         )
     previous = add_months(month, -1)
     following = add_months(month, 1)
-    context = {
+    return {
         "plan": plan,
         "today": today,
         "month": month,
@@ -701,4 +503,3 @@ def calendar(request, pk):
         "previous": min(previous, latest) if previous >= earliest else None,
         "following": max(following, earliest) if following <= latest else None,
     }
-    return render(request, "planner/calendar.html", context)

@@ -1,27 +1,19 @@
+"""Plans: the landing page, the dashboard, creating and changing a plan, and its catch-up."""
+
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from planner import dashboard as dashboard_data
 from planner import layout, plans, progress
-from planner.forms import (
-    CatchUpForm,
-    DayExceptionForm,
-    ExamResultForm,
-    PlanForm,
-    PracticeExamForm,
-    StepInputs,
-    StudyLogForm,
-    plannable_steps,
-)
-from planner.models import DayException, Milestone, Plan, PlanTopic, PracticeExam, StudyBlock, StudyLog
-from usmleprep.lib.http import redirect_back
+from planner.forms import CatchUpForm, DayExceptionForm, PlanForm, StepInputs, plannable_steps
+from planner.models import DayException, Plan, PlanTopic, StudyBlock
+from planner.views.access import chosen_plan, owned, owned_milestone, owned_plan
 
 
 @login_not_required
@@ -35,14 +27,7 @@ def landing(request):
 @require_safe
 def dashboard(request):
     plans = list(Plan.objects.for_user(request.user))
-    chosen = request.GET.get("plan")
-    if chosen is None:
-        plan = plans[0] if plans else None
-    else:
-        # Matched as text against the person's own plans: another person's id, junk or a huge number is not found.
-        plan = next((p for p in plans if str(p.pk) == chosen), None)
-        if plan is None:
-            raise Http404("No such plan.")
+    plan = chosen_plan(plans, request.GET.get("plan"))
     if plan is None:
         return render(request, "planner/dashboard.html", {"plans": plans})
     context = dashboard_data.build(plan, timezone.localdate())
@@ -69,7 +54,7 @@ def plan_create(request):
 
 @require_safe
 def plan_detail(request, pk):
-    plan = get_object_or_404(Plan, pk=pk, owner=request.user)
+    plan = owned_plan(request, pk)
     milestones = list(plan.milestones.with_step_facts())
     today = timezone.localdate()
     timeline = progress.timeline(milestones, PlanTopic.objects.for_plan_page(plan), today)
@@ -83,7 +68,7 @@ def plan_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan = get_object_or_404(Plan, pk=pk, owner=request.user)
+    plan = owned_plan(request, pk)
     today = timezone.localdate()
     form = PlanForm(request.POST or None, instance=plan, steps=plannable_steps(), today=today)
     if form.is_valid():
@@ -95,7 +80,7 @@ def plan_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_delete(request, pk):
-    plan = get_object_or_404(Plan, pk=pk, owner=request.user)
+    plan = owned_plan(request, pk)
     if request.method == "POST":
         plan.delete()
         messages.success(request, f"The plan “{plan.title}” is deleted.")
@@ -103,31 +88,9 @@ def plan_delete(request, pk):
     return render(request, "planner/plan_confirm_delete.html", {"plan": plan})
 
 
-@require_POST
-def topic_toggle(request, pk):
-    plan_topic = get_object_or_404(
-        PlanTopic.objects.select_related("milestone__plan"), pk=pk, milestone__plan__owner=request.user
-    )
-    plans.set_topic_done(plan_topic, done=request.POST.get("done") == "1")
-    if "application/json" not in request.headers.get("Accept", ""):
-        return redirect_back(request, plan_topic.milestone.plan)
-    milestone = plan_topic.milestone
-    rows = PlanTopic.objects.filter(milestone=milestone).select_related("topic")
-    entry = progress.MilestoneProgress(milestone, timezone.localdate(), [progress.state_of(pt) for pt in rows])
-    return JsonResponse(
-        {
-            "done": plan_topic.completed_at is not None,
-            "milestone": milestone.pk,
-            "summary": f"{entry.done} of {entry.total} topics done ({entry.percent_by_weight}% by yield)",
-            "percent": entry.percent_by_weight,
-            "standing": entry.standing.label,
-        }
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def catch_up(request, pk):
-    milestone = _owned_milestone(request, pk)
+    milestone = owned_milestone(request, pk)
     today = timezone.localdate()
     if not layout.can_lay_out(milestone) or milestone.target_date <= today:
         messages.error(request, f"There is nothing to catch up for {milestone.step.name}.")
@@ -157,111 +120,6 @@ def catch_up(request, pk):
     return render(request, "planner/catch_up.html", context)
 
 
-def _result_message(milestone, result, retake_on):
-    if result.passed:
-        return f"Congratulations on passing {milestone.step.name}!"
-    if retake_on is None:
-        return f"Attempt {result.attempt} recorded. No further attempt can be planned."
-    return f"Attempt {result.attempt} recorded. Your unfinished topics now lead up to the retake."
-
-
-@require_http_methods(["GET", "POST"])
-def exam_result(request, pk):
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("plan", "step__passing_score_source"), pk=pk, plan__owner=request.user
-    )
-    today = timezone.localdate()
-    next_milestone = (
-        milestone.plan.milestones.ahead()
-        .filter(step__order__gt=milestone.step.order)
-        .select_related("step")
-        .order_by("step__order")
-        .first()
-    )
-    # The rules are checked and the attempt written in one transaction, holding the person's attempts.
-    with transaction.atomic():
-        form = ExamResultForm(
-            request.POST or None,
-            milestone=milestone,
-            history=plans.attempt_history(request.user, lock=request.method == "POST"),
-            next_milestone=next_milestone,
-            today=today,
-        )
-        if form.is_valid():
-            record = form.cleaned_data_for_record()
-            result = plans.record_result(milestone, **record, today=today)
-            messages.success(request, _result_message(milestone, result, record["new_target_date"]))
-            return redirect(milestone.plan)
-    results = milestone.results.all()
-    return render(
-        request,
-        "planner/exam_result.html",
-        {"form": form, "milestone": milestone, "plan": milestone.plan, "results": results},
-    )
-
-
-def _owned_plan(request, pk):
-    return get_object_or_404(Plan, pk=pk, owner=request.user)
-
-
-@require_safe
-def log_list(request, pk):
-    plan = _owned_plan(request, pk)
-    logs = plan.study_logs.select_related("milestone__step", "area")[:200]
-    return render(request, "planner/log_list.html", {"plan": plan, "logs": logs})
-
-
-@require_http_methods(["GET", "POST"])
-def log_create(request, pk):
-    plan = _owned_plan(request, pk)
-    form = StudyLogForm(request.POST or None, instance=StudyLog(plan=plan), plan=plan, today=timezone.localdate())
-    if form.is_valid():
-        log = form.save()
-        messages.success(request, f"Logged {log.minutes} minutes of {log.milestone.step.name}.")
-        return redirect("planner:log_list", plan.pk)
-    return render(request, "planner/log_form.html", {"plan": plan, "form": form})
-
-
-@require_POST
-def log_delete(request, pk):
-    log = get_object_or_404(StudyLog, pk=pk, plan__owner=request.user)
-    log.delete()
-    messages.success(request, "The log entry is deleted.")
-    return redirect("planner:log_list", log.plan_id)
-
-
-@require_safe
-def practice_exam_list(request, pk):
-    plan = _owned_plan(request, pk)
-    exams = plan.practice_exams.select_related("milestone__step").order_by("-taken_on", "-created_at")
-    return render(request, "planner/practice_exam_list.html", {"plan": plan, "exams": exams})
-
-
-@require_http_methods(["GET", "POST"])
-def practice_exam_create(request, pk):
-    plan = _owned_plan(request, pk)
-    form = PracticeExamForm(
-        request.POST or None, instance=PracticeExam(plan=plan), plan=plan, today=timezone.localdate()
-    )
-    if form.is_valid():
-        exam = form.save()
-        messages.success(request, f"Recorded {exam} for {exam.milestone.step.name}.")
-        return redirect("planner:practice_exam_list", plan.pk)
-    return render(request, "planner/practice_exam_form.html", {"plan": plan, "form": form})
-
-
-@require_POST
-def practice_exam_delete(request, pk):
-    exam = get_object_or_404(PracticeExam, pk=pk, plan__owner=request.user)
-    exam.delete()
-    messages.success(request, "The practice exam is deleted.")
-    return redirect("planner:practice_exam_list", exam.plan_id)
-
-
-def _owned_milestone(request, pk):
-    return get_object_or_404(Milestone.objects.select_related("plan", "step"), pk=pk, plan__owner=request.user)
-
-
 def _apply_or_preview(request, milestone, change, template, context, done_message):
     """A change to a Step's inputs: previewed first (what moves in the next two weeks), applied on confirm."""
     today = timezone.localdate()
@@ -278,7 +136,7 @@ def _apply_or_preview(request, milestone, change, template, context, done_messag
 
 @require_http_methods(["GET", "POST"])
 def resources(request, pk):
-    milestone = _owned_milestone(request, pk)
+    milestone = owned_milestone(request, pk)
     inputs = StepInputs(milestone, request.POST or None)
     context = {"milestone": milestone, "plan": milestone.plan, "inputs": inputs}
     if request.method == "POST" and inputs.is_valid():
@@ -295,7 +153,7 @@ def resources(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def days_off(request, pk):
-    plan = _owned_plan(request, pk)
+    plan = owned_plan(request, pk)
     form = DayExceptionForm(request.POST or None, instance=DayException(plan=plan))
     exceptions = plan.exceptions.all()
     context = {"plan": plan, "form": form, "exceptions": exceptions}
@@ -319,7 +177,7 @@ def days_off(request, pk):
 
 @require_POST
 def day_off_delete(request, pk):
-    exception = get_object_or_404(DayException.objects.select_related("plan"), pk=pk, plan__owner=request.user)
+    exception = owned(request, DayException.objects.select_related("plan"), pk)
     plan = exception.plan
     with transaction.atomic():
         exception.delete()
