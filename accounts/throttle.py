@@ -64,3 +64,21 @@ def give_back(email, address):
 def clear_account(email):
     """After a password reset, the account may be tried again from everywhere."""
     SignInThrottle.objects.filter(account=account_key(email)).delete()
+
+
+WRONG_PASSWORD, TOO_MANY_TRIES = "wrong", "too_many"
+TOO_MANY_TRIES_MESSAGE = "Too many wrong passwords. For your security, wait 15 minutes and try again."
+
+
+def check_current_password(user, password, address):
+    """A signed-in person's password typed again to confirm a change (email, password, deleting the account).
+
+    Counted in the sign-in limits, so a session left open on a shared computer cannot be used to guess it.
+    Returns None when it is right, else WRONG_PASSWORD or TOO_MANY_TRIES.
+    """
+    if take_attempt(user.email, address):
+        return TOO_MANY_TRIES
+    if not user.check_password(password or ""):
+        return WRONG_PASSWORD
+    give_back(user.email, address)
+    return None

@@ -8,8 +8,8 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import emails, sessions, throttle
-from accounts.audit import log_event
-from accounts.forms import DeleteAccountForm, PasswordResetForm, ProfileForm, SignUpForm
+from accounts.audit import client_address, log_event
+from accounts.forms import DeleteAccountForm, PasswordChangeForm, PasswordResetForm, ProfileForm, SignUpForm
 from accounts.models import UserSession
 from accounts.signup import sign_up
 from accounts.tokens import user_for_verification_link
@@ -56,7 +56,7 @@ def resend_verification(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     email = request.user.email
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, instance=request.user, address=client_address(request))
     if form.is_valid():
         user = form.save()
         if user.email != email:
@@ -103,6 +103,10 @@ def sign_out_other_sessions(request):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "address": client_address(self.request)}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -139,7 +143,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request.user, request.POST or None, address=client_address(request))
     if form.is_valid():
         user = request.user
         log_event(request, "account_deleted", user)

@@ -190,3 +190,50 @@ def test_delete_account_shows_a_confirmation_page_on_get(alice_client, alice):
 def test_emails_are_stored_and_looked_up_lower_case(db):
     assert make_user("Dana@Example.com").email == "dana@example.com"
     assert User.objects.get(email=" DANA@example.COM").email == "dana@example.com"
+
+
+def test_a_name_with_control_characters_is_refused_and_nothing_changes(alice_client, alice):
+    response = alice_client.post(URL, profile_data(name="Alice\x07 Adams"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "This text contains invisible control characters. Type it again without them."
+    ]
+    alice.refresh_from_db()
+    assert alice.name == "Alice Adams"
+
+
+# A session left open on a shared computer must not become a way to guess the password.
+CONFIRMING_FORMS = [
+    (reverse("accounts:delete"), "password", {}),
+    (reverse("accounts:password_change"), "old_password", {"new_password1": NEW, "new_password2": NEW}),
+    (URL, "current_password", profile_data(email="alice.new@example.com")),
+]
+
+
+@pytest.mark.parametrize(("url", "field", "data"), CONFIRMING_FORMS)
+def test_confirming_with_the_password_is_throttled_like_a_sign_in(alice_client, alice, url, field, data):
+    for _ in range(5):
+        wrong = alice_client.post(url, {**data, field: "not the password"})
+        assert "Too many wrong passwords" not in str(wrong.context["form"].errors[field])
+
+    right_but_too_late = alice_client.post(url, {**data, field: PASSWORD})
+
+    assert right_but_too_late.context["form"].errors[field] == [
+        "Too many wrong passwords. For your security, wait 15 minutes and try again."
+    ]
+    alice.refresh_from_db()
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert alice.email == "alice@example.com"
+    assert alice.check_password(PASSWORD)
+
+
+def test_the_right_password_forgives_the_wrong_ones_before_it(alice_client, alice):
+    url = reverse("accounts:delete")
+    for _ in range(4):
+        alice_client.post(url, {"password": "not the password"})
+    alice_client.post(URL, {**profile_data(email="alice.new@example.com"), "current_password": PASSWORD})
+
+    response = alice_client.post(url, {"password": "still not it"})
+
+    assert response.context["form"].errors["password"] == ["That is not your current password."]

@@ -82,6 +82,13 @@ class PlainTextField(forms.CharField):
         without_control_characters(self)
 
 
+class SquashedTextField(PlainTextField):
+    """A line of text (a name, a title, a note): runs of spaces, tabs and line breaks become one space."""
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
 class BoundedIntegerField(forms.IntegerField):
     """A whole number between min_value and max_value, both required."""
 
