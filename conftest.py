@@ -1,4 +1,4 @@
-"""The cast and the factories shared by every test.
+"""The cast, the clock and the browser shared by every test; the factories are in tests/factories.py.
 
 alice owns the data; bob must never see it.
 """
@@ -7,10 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+import time_machine
 
-from accounts.models import User
+from tests.factories import NOW, make_user
 
-PASSWORD = "correct horse battery staple"
+# For the modules that still import these from here; new code imports tests.factories.
+from tests.factories import PASSWORD as PASSWORD
+from tests.factories import make_plan as make_plan
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -18,10 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def make_user(email, name="Test Person", password=PASSWORD, **fields):
-    return User.objects.create_user(email=email, password=password, name=name, **fields)
 
 
 @pytest.fixture
@@ -126,20 +126,26 @@ def catalog(db):
     return {step.code: step for step in Step.objects.all()}
 
 
-def make_plan(owner, *, start_date, steps, today=None, title="My USMLE plan", weekly_hours=(6, 6, 6, 6, 6, 6, 0)):
-    """A saved plan; steps maps a Step code to a target date, or to "passed"."""
-    from planner.models import Plan, Step
-    from planner.plans import Choice, StepChoice, save_plan
+@pytest.fixture
+def clock(request):
+    """The suite's clock, stopped at the moment in the nearest @pytest.mark.clock(moment), else at NOW.
 
-    plan = Plan(owner=owner, title=title, start_date=start_date)
-    plan.weekly_hours = list(weekly_hours)
-    choices = []
-    for step in Step.objects.filter(plannable=True):
-        value = steps.get(step.code)
-        if value is None:
-            choices.append(StepChoice(step, Choice.SKIP))
-        elif value == "passed":
-            choices.append(StepChoice(step, Choice.PASSED))
-        else:
-            choices.append(StepChoice(step, Choice.PLAN, value))
-    return save_plan(plan, choices, today or start_date)
+    Tests move it with clock.move_to(moment) or clock.shift(seconds or timedelta); threads that need time to
+    pass between their steps mark it @pytest.mark.clock(moment, tick=True).
+    """
+    marker = request.node.get_closest_marker("clock")
+    moment = marker.args[0] if marker and marker.args else NOW
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", False) if marker else False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _start_the_clock_first(request):
+    # A test, class or module marked @pytest.mark.clock(moment) gets the clock before its other fixtures,
+    # so the clients sign in and the plans are made inside the same frozen time.
+    if request.node.get_closest_marker("clock"):
+        request.getfixturevalue("clock")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "clock(moment, tick=False): the `clock` fixture's moment; starts it first")

@@ -5,14 +5,13 @@ plan as for a three-year one; tasks are computed from the stored allocations, ne
 """
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from planner import daily, layout, progress
+from planner import daily, layout, progress, weakness
 from planner.models import Milestone, PlanTopic, TaskProgress
 
 ONE_DAY = timedelta(days=1)
@@ -69,6 +68,11 @@ class TaskRow:
     @property
     def is_practice_exam(self):
         return self.kind == daily.PRACTICE_EXAM
+
+    @property
+    def form_id(self):
+        """A practice exam's self-assessment: its task's resource_key is the slot's form id."""
+        return self.resource_id if self.is_practice_exam else None
 
     @property
     def counts_questions(self):
@@ -182,41 +186,8 @@ def with_recorded(row, progress_row):
     return replace(row, recorded=progress_row.amount, correct=progress_row.questions_correct)
 
 
-def spread_progress(step, today):
-    """Done units by allocation: each allocation first gets what it had due before today, then the rest in order.
-
-    StoredPlan fills the allocations of one resource and system strictly in order, so when a resource
-    runs two of them side by side (a book's two sections in one system), everything Today asked for
-    reads as the first one's and the second stays overdue. For the lead: a candidate for StoredPlan.
-    """
-    allocations = step.layout.allocations
-    left = defaultdict(int)
-    for index, done in step.done_by_allocation.items():
-        a = allocations[index]
-        left[(a.resource_key, a.block_key)] += done
-    done = defaultdict(int)
-    yesterday = today - ONE_DAY
-    study = [(index, a) for index, a in enumerate(allocations) if a.kind == daily.STUDY]
-    for index, a in study:
-        key = (a.resource_key, a.block_key)
-        due = sum(daily.units_between(a, step.calendar, a.starts_on, yesterday).values()) if left[key] else 0
-        take = min(left[key], due)
-        done[index] += take
-        left[key] -= take
-    for index, a in study:
-        key = (a.resource_key, a.block_key)
-        take = min(left[key], a.amount - done[index])
-        done[index] += take
-        left[key] -= take
-    return {index: units for index, units in done.items() if units}
-
-
 def overdue_rows(stored, today):
-    pairs = [
-        (step, overdue_row(step, item))
-        for step in stored.steps
-        for item in daily.overdue(step.layout, step.calendar, today, spread_progress(step, today))
-    ]
+    pairs = [(step, overdue_row(step, item)) for step, item in stored.overdue(today)]
     return sorted(merged(pairs), key=lambda row: (row.since, row.milestone.pk))
 
 
@@ -225,21 +196,19 @@ def day_rows(stored, day, tasks, recorded=None):
 
 
 def find_task(stored, milestone_id, resource_id, area_id, day):
-    """The tracked task (tasks, merged) of a resource for a system on a day; None if there is none.
-
-    A helper for planner/layout.py (StoredPlan.task_on) once the lead takes it there.
-    """
-    for row in day_rows(stored, day, stored.tasks_between(day, day)):
-        if row.is_tracked and (row.milestone.pk, row.resource_id, row.area_id) == (milestone_id, resource_id, area_id):
-            return row
-    return None
+    """The row of a resource's task for a system on a day (its tasks there merged); None if it has none."""
+    rows = merged(
+        [(step, task_row(step, task)) for step, task in stored.task_on(milestone_id, resource_id, area_id, day)]
+    )
+    return rows[0] if rows else None
 
 
 def find_overdue(stored, milestone_id, resource_id, area_id, since, today):
-    for row in overdue_rows(stored, today):
-        if (row.milestone.pk, row.resource_id, row.area_id, row.since) == (milestone_id, resource_id, area_id, since):
-            return row
-    return None
+    """The overdue row of a resource for a system pending since that day, as Today shows it; None if there
+    is none (ticked already)."""
+    items = stored.overdue_items(milestone_id, resource_id, area_id, today)
+    rows = merged([(step, overdue_row(step, item)) for step, item in items])
+    return rows[0] if rows and rows[0].since == since else None
 
 
 def exception_on(exceptions, day):
@@ -406,6 +375,13 @@ def today_context(plan, today):
         "reviews": stored.reviews_on(today),
         "review_minutes": layout.REVIEW_MINUTES,
         "review_ratings": REVIEW_RATINGS,
+        # StoredPlan read them with the systems' names: no query of their own.
+        "weakest_systems": [
+            (step.milestone, stored.weakest[step.milestone.pk])
+            for step in stored.steps
+            if stored.weakest[step.milestone.pk]
+        ],
+        "min_questions": weakness.MIN_QUESTIONS_FOR_WEAKNESS,
     }
 
 

@@ -10,6 +10,8 @@ allocation only as many whole units as fit in its share of that day; with the sh
 adding up to at most 1, no day runs over its hours.
 """
 
+import bisect
+import functools
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -399,15 +401,23 @@ def _content(general, by_block, content, calendar, share):
     """Blocks one after another; parts tied to no block run alongside them through the whole phase."""
     allocations, unfitted = [], []
     runs = _runs(content.starts_on, content.ends_on)
-    general_share = 0
+    days = _study_days(calendar, content.starts_on, content.ends_on)
+    general_shares = [0]
     if general:
         general_minutes = _work_minutes(general)
         proportional = share * general_minutes / (general_minutes + sum(_work_minutes(i) for _, i in by_block))
-        least = sum(_least_share(r, w, share, runs, calendar) or 0 for r, w in general)
-        general_share = min(share, max(least, proportional))
+        least = min(share, sum(_least_share(r, w, share, runs, calendar) or 0 for r, w in general))
+        # Their proportion of each day; or only what they need, when the blocks need the rest to fit.
+        general_shares = list(dict.fromkeys([min(share, max(least, proportional)), least]))
+    for general_share in general_shares:
+        fits, latest = _room_for_blocks(by_block, days, share - general_share, calendar)
+        if latest is not None:
+            break
+    else:
+        general_share = general_shares[0]
+    if general:
         allocations, unfitted = _allocate_together(general, general_share, runs, calendar)
-    days = _study_days(calendar, content.starts_on, content.ends_on)
-    spans = _block_spans([(block, _work_minutes(items)) for block, items in by_block], days)
+    spans = _block_spans([(block, _work_minutes(items)) for block, items in by_block], days, fits, latest)
     span_by_key = {span.key: span for span in spans}
     for block, items in by_block:
         span = span_by_key.get(block.key)
@@ -416,6 +426,37 @@ def _content(general, by_block, content, calendar, share):
         allocations += placed
         unfitted += rest
     return allocations, unfitted, spans
+
+
+def _room_for_blocks(by_block, days, share, calendar):
+    """(fits, latest) for _block_spans: fits(n, first, last) says whether block n's work fits in `share`
+    of days[first..last]; latest[n] is the last day block n may start on for it and every block after it
+    to fit in order, latest[-1] the number of days. (None, None) when they cannot all fit."""
+    if share <= 0 or not by_block:
+        return None, None
+
+    @functools.cache
+    def fits(n, first, last):
+        return _fits(by_block[n][1], share, (days[first][0], days[last][0]), calendar)
+
+    # The day minutes each block's work needs at the least: fewer never hold it, whatever the shares.
+    least_minutes = [sum(w.amount * r.seconds_per_unit for r, w in items) / 60 / share for _, items in by_block]
+    cumulative = [0]
+    for _, minutes in days:
+        cumulative.append(cumulative[-1] + minutes)
+    latest = [0] * len(by_block) + [len(days)]
+    for n in reversed(range(len(by_block))):
+        stop = latest[n + 1]
+        start = min(bisect.bisect_right(cumulative, cumulative[stop] - least_minutes[n]) - 1, stop - 1)
+        back = _first_true(0, start, _fits_from(n, start, stop, fits)) if start >= 0 else None
+        if back is None:
+            return None, None
+        latest[n] = start - back
+    return fits, latest
+
+
+def _fits_from(n, start, stop, fits):
+    return lambda back: fits(n, start - back, stop - 1)
 
 
 def _reviews(step, calendar, start, final, taken, card_share):
@@ -429,11 +470,28 @@ def _reviews(step, calendar, start, final, taken, card_share):
     keys = weakest or [b.key for b in sorted(step.blocks, key=lambda b: -b.share)] or [None]
     days = [day for day, _ in _study_days(calendar, final.starts_on, exam - 2 * ONE_DAY) if day not in taken]
     for n, day in enumerate(days):
-        allocations.append(Allocation(None, keys[n % len(keys)], None, 0, day, day, 1 - card_share, BLOCK_REVIEW))
+        allocations.append(Allocation(None, _in_turn(keys, n), None, 0, day, day, 1 - card_share, BLOCK_REVIEW))
     eve = exam - ONE_DAY
     if eve >= start and calendar.minutes_on(eve) > 0:
         allocations.append(Allocation(None, None, None, 0, eve, eve, 1.0, LIGHT_REVIEW))
     return allocations
+
+
+def _in_turn(keys, n):
+    return keys[n % len(keys)]
+
+
+def with_final_review_systems(allocations, weakest_keys):
+    """The allocations with the final review's block reviews given to weakest_keys in turn, the same way
+    laying out gives them; unchanged without weak systems. Weak systems change after a layout is
+    stored, so pages apply the current ones to the stored final review (planner/weakness.py)."""
+    if not weakest_keys:
+        return tuple(allocations)
+    reviews = iter(range(len(allocations)))
+    return tuple(
+        replace(a, block_key=_in_turn(weakest_keys, next(reviews))) if a.kind == BLOCK_REVIEW else a
+        for a in allocations
+    )
 
 
 def _allocate_together(items, share, runs, calendar):
@@ -462,21 +520,31 @@ def _allocate_together(items, share, runs, calendar):
     return allocations, unfitted
 
 
-def _least_share(resource, work, most, runs, calendar):
-    """The least share, in steps of 0.0001, that holds every unit of the part; None when even `most` does not."""
+def _fits(items, share, run, calendar):
+    """Whether _allocate_together places every unit of the parts in `share` of the run's days."""
+    counts = _day_counts(calendar, run)
+    asked = 0
+    for resource, work in items:
+        least = _least_share(resource, work, share, [run], calendar, counts)
+        if least is None or (asked := asked + least) > share:
+            return False
+    return True
 
-    counts = _day_counts(calendar, *runs)
+
+def _least_share(resource, work, most, runs, calendar, counts=None):
+    """The least share, in steps of 0.0001, that holds every unit of the part; None when even `most` does not."""
+    counts = _day_counts(calendar, *runs) if counts is None else counts
 
     def holds(steps):
         return _capacity(counts, _units_per_day(steps / 10_000, resource.seconds_per_unit, 1)) >= work.amount
 
-    low, high = 0, _steps(most)
-    if not holds(high):
-        return None
-    while low < high:
-        middle = (low + high) // 2
-        low, high = (low, middle) if holds(middle) else (middle + 1, high)
-    return low / 10_000
+    high = _steps(most)
+    # Whole minutes and whole units only ever take away: no share below the unrounded one holds the part,
+    # and the rounding seldom costs much more, so the search starts there.
+    minutes = sum(n * day_minutes for day_minutes, n in counts.items())
+    low = min(high, _steps(work.amount * resource.seconds_per_unit / 60 / minutes)) if minutes else high
+    steps = _first_true(low, high, holds)
+    return None if steps is None else steps / 10_000
 
 
 def _allocate(resource, work, share, runs, calendar):
@@ -508,11 +576,15 @@ def _allocate(resource, work, share, runs, calendar):
     )
 
 
-def _block_spans(blocks_and_minutes, days):
+def _block_spans(blocks_and_minutes, days, fits=None, latest=None):
     """Consecutive runs of study days, one per block in order, each as long as its share of the minutes.
 
     A day goes to the block its middle falls in; every block gets at least one day while there are
-    days enough for all.
+    days enough for all. Whole days round a block's minutes up or down, and days differ in length, so
+    a block can end up with fewer minutes than its work needs while the phase has plenty: given fits
+    and latest (_room_for_blocks), a block short of days takes the fewest more it needs, never from
+    what the blocks after it need. Without them (the blocks cannot all fit in order) the spans stay
+    proportional, and the layout reports what does not fit.
     """
     spans = []
     total_work = sum(minutes for _, minutes in blocks_and_minutes)
@@ -530,10 +602,36 @@ def _block_spans(blocks_and_minutes, days):
             ideal += 1
         blocks_after = len(blocks_and_minutes) - 1 - n
         stop = min(max(ideal, end + 1), max(len(days) - blocks_after, end + 1), len(days))
+        if latest is not None:
+            stop = _stop_that_fits(n, end, min(stop, latest[n + 1]), latest[n + 1], fits)
         if stop > end:
             spans.append(BlockSpan(block.key, block.name, days[end][0], days[stop - 1][0]))
             end = stop
     return spans
+
+
+def _stop_that_fits(n, start, stop, cap, fits):
+    """stop, or the fewest days more up to cap that block n's work needs from start (it fits by cap)."""
+    if fits(n, start, stop - 1):
+        return stop
+    return _first_true(stop + 1, cap, lambda x: fits(n, start, x - 1)) or cap
+
+
+def _first_true(first, last, test):
+    """The least x from first to last for which test(x) holds, test being false up to some x and true
+    from there; None when it never holds. Looks close to first, then further in doubling steps."""
+    if first > last:
+        return None
+    low, x, step = first, first, 1
+    while not test(x):
+        if x == last:
+            return None
+        low, x, step = x + 1, min(last, x + step), step * 2
+    high = x
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if test(middle) else (middle + 1, high)
+    return high
 
 
 def _place_exams(exams, calendar, lower, review_start, exam):

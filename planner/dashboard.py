@@ -1,5 +1,6 @@
 """What the dashboard shows for one plan, computed with a fixed number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
@@ -7,52 +8,12 @@ from itertools import accumulate
 from django.db.models import Sum
 from django.utils import timezone
 
-from planner import charts, progress
-from planner.models import Milestone, PlanTopic, PracticeExam, StudyLog, TaskProgress
+from planner import charts, progress, readiness
+from planner.models import Milestone, PlanTopic, PracticeExam, StudyLog
+from planner.weakness import MIN_QUESTIONS_FOR_WEAKNESS, weak_areas
 from usmleprep.lib.dates import monday_of
 
-# Fewer questions than this in a system say too little about it to call it weak.
-MIN_QUESTIONS_FOR_WEAKNESS = 20
 HIGH_YIELD_SHOWN = 10
-WEAK_AREAS_SHOWN = 5
-
-
-@dataclass(frozen=True)
-class WeakArea:
-    name: str
-    step_name: str
-    attempted: int
-    correct: int
-
-    @property
-    def percent(self):
-        return round(100 * self.correct / self.attempted)
-
-
-def weak_areas(plan):
-    """Systems by share correct, from question blocks in the study log and question counts recorded
-    on Today's tasks alike: one query, the two aggregates in a UNION."""
-    fields = ("area", "area__name", "area__step__name")
-    logged = (
-        StudyLog.objects.filter(plan=plan, area__isnull=False, questions_attempted__isnull=False)
-        .values(*fields)
-        .annotate(attempted=Sum("questions_attempted"), correct=Sum("questions_correct"))
-        .order_by()
-    )
-    ticked = (
-        TaskProgress.objects.filter(
-            plan_resource__milestone__plan=plan, area__isnull=False, questions_correct__isnull=False
-        )
-        .values(*fields)
-        .annotate(attempted=Sum("amount"), correct=Sum("questions_correct"))
-        .order_by()
-    )
-    totals = {}
-    for r in logged.union(ticked, all=True):
-        name, step_name, attempted, correct = totals.get(r["area"], (r["area__name"], r["area__step__name"], 0, 0))
-        totals[r["area"]] = (name, step_name, attempted + r["attempted"], correct + r["correct"])
-    areas = [WeakArea(*values) for values in totals.values() if values[2] >= MIN_QUESTIONS_FOR_WEAKNESS]
-    return sorted(areas, key=lambda a: (a.correct / a.attempted, -a.attempted))[:WEAK_AREAS_SHOWN]
 
 
 def streak(study_days, today):
@@ -107,6 +68,49 @@ def score_charts(milestones, exams):
         )
         result.append((milestone, chart))
     return result
+
+
+@dataclass(frozen=True)
+class ReadinessCard:
+    milestone: Milestone
+    readiness: readiness.Readiness
+    chart: charts.LineChart | None
+
+
+def readiness_chart(milestone, found):
+    if not found.has_forecast:
+        return None
+    if found.scored:
+        return charts.readiness_scores(
+            found.scores(),
+            found.band_points(),
+            found.exam_day,
+            passing=found.passing_score,
+            target=found.target_score,
+            step_name=milestone.step.name,
+        )
+    trend = found.outlook
+    return charts.pass_probability(
+        [(point.taken_on, point.pass_probability, point.percent_correct) for point in trend.points],
+        found.exam_day,
+        slope_per_week=trend.slope_per_week,
+        projected=trend.projected_probability_on_exam_day,
+        projected_percent=trend.projected_percent_on_exam_day,
+        step_name=milestone.step.name,
+    )
+
+
+def readiness_cards(milestones, exams):
+    """A card for each Step still ahead, from the practice exams build() already loaded (forms joined)."""
+    by_milestone = defaultdict(list)
+    for exam in exams:
+        by_milestone[exam.milestone_id].append(exam)
+    cards = []
+    for milestone in milestones:
+        found = readiness.milestone_readiness(milestone, by_milestone[milestone.pk])
+        if found is not None:
+            cards.append(ReadinessCard(milestone, found, readiness_chart(milestone, found)))
+    return cards
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,8 @@ def build(plan, today):
         )["total"]
         or 0
     )
-    exams = list(PracticeExam.objects.filter(plan=plan).order_by("taken_on", "created_at"))
+    # The form's join tells readiness how each exam reports, without a query per exam.
+    exams = list(PracticeExam.objects.filter(plan=plan).select_related("form").order_by("taken_on", "created_at"))
     milestone_by_id = {m.pk: m for m in milestones}
 
     return {
@@ -202,4 +207,5 @@ def build(plan, today):
         "exams": [(exam, milestone_by_id[exam.milestone_id]) for exam in exams],
         "burn_up": burn_up_chart(plan, active or entries, today),
         "score_charts": score_charts(milestones, exams),
+        "readiness": readiness_cards([e.milestone for e in active], exams),
     }

@@ -1,13 +1,13 @@
 import json
 import math
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from planner import agenda, attempts, exports, layout, scheduling
+from planner import agenda, attempts, exports, figures, layout, scheduling
 from planner.models import (
     MAX_HOURS_PER_DAY,
     MAX_RESOURCE_UNITS,
@@ -28,13 +28,15 @@ from planner.models import (
     TaskProgress,
 )
 from planner.models.sharing import latest_share_expiry
-from planner.plans import Choice, StepChoice
+from planner.plans import Choice, StepChoice, save_plan
 from usmleprep.lib.bounds import (
+    EARLIEST_DATE,
     BoundedDateField,
     BoundedIntegerField,
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
     bounded_formfield,
+    could_be_id,
 )
 from usmleprep.lib.dates import human
 
@@ -56,10 +58,17 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["title", "start_date", *Plan.HOUR_FIELDS]
+        fields = ["title", "start_date", *Plan.HOUR_FIELDS, "reviews_enabled"]
         formfield_callback = bounded_formfield
-        labels = {"title": "Plan title", "start_date": "Start date"} | {
-            name: day for name, day in zip(Plan.HOUR_FIELDS, WEEKDAY_NAMES, strict=True)
+        labels = {
+            "title": "Plan title",
+            "start_date": "Start date",
+            "reviews_enabled": "Spaced review of completed topics",
+        } | {name: day for name, day in zip(Plan.HOUR_FIELDS, WEEKDAY_NAMES, strict=True)}
+        help_texts = {
+            "reviews_enabled": "Keeps a tenth of each study day for short reviews of the topics you have ticked "
+            "done, timed so that you still remember them on exam day. Turned off, the whole day goes to new work "
+            "and Today shows no reviews."
         }
         widgets = {
             name: forms.NumberInput(attrs={"min": 0, "max": MAX_HOURS_PER_DAY, "inputmode": "numeric"})
@@ -223,6 +232,62 @@ def plannable_steps():
     return list(Step.objects.plannable().prefetch_related("requires_passed").order_by("order"))
 
 
+class ExamDateForm(forms.Form):
+    """A new exam date for one Step. The plan form with only that date changed decides whether it fits
+    (after today, after the start date, Step 3 after Step 1 and Step 2 CK, which may come in either
+    order), so both pages hold dates to the same rules; save() is then the plan form's save."""
+
+    target_date = BoundedDateField(label="New exam date")
+
+    def __init__(self, data=None, *, milestone, today):
+        super().__init__(data)
+        self.milestone, self.today = milestone, today
+        self.fields["target_date"].label = f"New {milestone.step.name} exam date"
+        self.fields["target_date"].help_text = "Unfinished work moves to fit the new date; completed work stays."
+        self.steps = plannable_steps()
+        self.plan_form = None
+
+    def clean_target_date(self):
+        day = self.cleaned_data["target_date"]
+        step = self.milestone.step
+        if day == self.milestone.target_date:
+            raise ValidationError(f"{step.name} is on {human(day)} already. Choose another day.")
+        plan_form = self._plan_form(day)
+        if plan_form.is_valid():
+            self.plan_form = plan_form
+            return day
+        own = PlanForm.date_field(step)
+        as_it_stands = self._plan_form()
+        as_it_stands.is_valid()
+        if problems := [error for name, errors in as_it_stands.errors.items() if name != own for error in errors]:
+            # Something else in the plan breaks its rules already (an exam date gone by): that comes first.
+            raise ValidationError(f"First change this on the plan’s Edit page: {' '.join(problems)}")
+        messages = list(plan_form.errors.get(own, []))
+        dates = {PlanForm.date_field(s): s for s in self.steps}
+        for name, errors in plan_form.errors.items():
+            if name == own:
+                continue
+            # The error is about another Step that this date pushes out of order.
+            other, other_date = dates.get(name), plan_form.data.get(name)
+            then = f"Then {other.name} on {human(other_date)} no longer fits: " if other and other_date else ""
+            messages += [then + error for error in errors]
+        raise ValidationError(messages)
+
+    def _plan_form(self, new_date=None):
+        """The plan form filled in as the plan stands, with this Step's date changed when one is given."""
+        plan = self.milestone.plan
+        current = PlanForm(instance=plan, steps=self.steps, today=self.today)
+        data = {name: current[name].value() for name in current.fields}
+        if new_date is not None:
+            data[PlanForm.date_field(self.milestone.step)] = new_date
+        return PlanForm(data, instance=plan, steps=self.steps, today=self.today)
+
+    def save(self):
+        """Move the exam date as the plan form does: unfinished topics and work follow it, completed stay."""
+        save_plan(self.plan_form.save(commit=False), self.plan_form.step_choices(), self.today)
+        self.milestone.refresh_from_db()
+
+
 class PlanMilestoneChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, milestone):
         return milestone.step.name
@@ -251,6 +316,13 @@ class PlanRecordForm(forms.ModelForm):
         self.fields["milestone"] = PlanMilestoneChoiceField(queryset=self.milestones, label="Step", empty_label=None)
         if self.initial.get(self.date_field) is None:
             self.initial[self.date_field] = today
+
+    @transaction.atomic
+    def save(self, commit=True):
+        record = super().save(commit)
+        if commit:
+            figures.bump(record.plan_id)
+        return record
 
 
 class StudyLogForm(PlanRecordForm):
@@ -300,23 +372,91 @@ class StudyLogForm(PlanRecordForm):
 
 
 class PracticeExamForm(PlanRecordForm):
+    """A practice exam, picked from the catalog's self-assessments (and held to what that form reports)
+    or described by kind and name when the catalog does not know it.
+
+    `suggested` (a task's link: ?milestone=&form=&day=) fills in the Step, the form and the date; a value
+    that is not one of this plan's, or not a day that has come, is ignored."""
+
     date_field = "taken_on"
+    OTHER_LABEL = "Other / not in the list"
+    KIND_OF_PROVIDER = {
+        SelfAssessment.Provider.NBME: PracticeExam.Kind.NBME,
+        SelfAssessment.Provider.UWORLD: PracticeExam.Kind.UWSA,
+        SelfAssessment.Provider.USMLE: PracticeExam.Kind.FREE120,
+        SelfAssessment.Provider.OTHER: PracticeExam.Kind.OTHER,
+    }
 
     class Meta:
         model = PracticeExam
-        fields = ["milestone", "kind", "form_name", "taken_on", "score", "percent_correct", "pass_probability"]
+        fields = [
+            "milestone",
+            "form",
+            "taken_on",
+            "score",
+            "percent_correct",
+            "pass_probability",
+            "kind",
+            "form_name",
+        ]
         formfield_callback = bounded_formfield
         labels = {
-            "kind": "Practice exam",
+            "kind": "Kind of practice exam",
             "form_name": "Form (optional)",
             "score": "Three-digit score",
             "percent_correct": "Percent correct",
+            "pass_probability": "Probability of passing (%)",
         }
         help_texts = {
-            "score": "The predicted score, 1 to 300, if the exam gives one.",
-            "percent_correct": "0 to 100. Give the score, the percent correct, or both.",
-            "pass_probability": "NBME's Step 1 self-assessments report this and the percent correct, not a score.",
+            "score": "1 to 300, for a self-assessment that gives one.",
+            "percent_correct": "0 to 100.",
+            "pass_probability": "0 to 100. NBME’s Step 1 self-assessments report it, with the percent correct.",
+            "kind": "Only for a practice exam that is not in the list.",
         }
+
+    def __init__(self, *args, suggested=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        forms_of_steps = list(
+            SelfAssessment.objects.filter(step__in=self.milestones.values("step"), retired_on__isnull=True)
+            .select_related("step")
+            .order_by("step__order", "position")
+        )
+        self.catalog_forms = {sa.pk: sa for sa in forms_of_steps}
+        field = BoundedModelChoiceField(
+            queryset=SelfAssessment.objects.filter(pk__in=self.catalog_forms).select_related("step"),
+            required=False,
+            label="Self-assessment",
+            help_text="What you enter below depends on what it reports.",
+        )
+        groups = {}
+        for sa in forms_of_steps:
+            groups.setdefault(sa.step.name, []).append((sa.pk, f"{sa.name} · {sa.get_reports_display().lower()}"))
+        field.choices = [("", self.OTHER_LABEL), *groups.items()]
+        self.fields["form"] = field
+        self.fields["kind"].required = False
+        self.fields["kind"].choices = [("", "Choose…"), *PracticeExam.Kind.choices]
+        if not self.is_bound and suggested:
+            self.initial.update(self._suggested(suggested))
+
+    def _suggested(self, query):
+        initial = {}
+        milestones = {m.pk: m for m in self.milestones}
+        milestone_id = query.get("milestone", "")
+        milestone = milestones.get(int(milestone_id)) if could_be_id(milestone_id) else None
+        if milestone is None:
+            return initial
+        initial["milestone"] = milestone.pk
+        form_id = query.get("form", "")
+        sa = self.catalog_forms.get(int(form_id)) if could_be_id(form_id) else None
+        if sa is not None and sa.step_id == milestone.step_id:
+            initial["form"] = sa.pk
+        try:
+            day = date.fromisoformat(query.get("day", ""))
+        except ValueError:
+            day = None
+        if day is not None and EARLIEST_DATE <= day <= self.today:
+            initial["taken_on"] = day
+        return initial
 
     def clean_taken_on(self):
         return not_in_future(self.cleaned_data["taken_on"], self.today)
@@ -326,19 +466,70 @@ class PracticeExamForm(PlanRecordForm):
 
     def clean(self):
         cleaned = super().clean()
-        no_errors = "score" not in self.errors and "percent_correct" not in self.errors
-        if no_errors and cleaned.get("score") is None and cleaned.get("percent_correct") is None:
+        milestone, sa = cleaned.get("milestone"), cleaned.get("form")
+        if "form" in self.errors:
+            return cleaned  # which checks apply depends on the form, still unknown
+        if sa is not None:
+            if milestone is not None and sa.step_id != milestone.step_id:
+                self.add_error(
+                    "form",
+                    f"{sa.name} is a {sa.step.name} self-assessment. Choose one of {milestone.step.name}, "
+                    f"or “{self.OTHER_LABEL}”.",
+                )
+                return cleaned
+            cleaned["kind"] = self.KIND_OF_PROVIDER[sa.provider]
+            cleaned["form_name"] = sa.name
+            self._check_reported(sa, cleaned)
+        else:
+            self._check_other(milestone, cleaned)
+        return cleaned
+
+    def _missing(self, name, cleaned):
+        return name not in self.errors and cleaned.get(name) is None
+
+    def _given(self, name, cleaned):
+        return name not in self.errors and cleaned.get(name) is not None
+
+    def _check_reported(self, sa, cleaned):
+        """Only what the chosen form reports: a made-up three-digit score is worse than none."""
+        Reports = SelfAssessment.Reports
+        if sa.reports == Reports.THREE_DIGIT:
+            if self._missing("score", cleaned):
+                self.add_error("score", f"{sa.name} gives a three-digit score: enter it.")
+        elif self._given("score", cleaned):
+            what = (
+                "percent correct and a probability of passing"
+                if sa.reports == Reports.PERCENT_AND_PASS_PROBABILITY
+                else "percent correct"
+            )
+            self.add_error("score", f"{sa.name} reports {what}, not a three-digit score: leave this empty.")
+        if sa.reports != Reports.THREE_DIGIT and self._missing("percent_correct", cleaned):
+            self.add_error("percent_correct", f"Enter the percent correct {sa.name} reports.")
+        if sa.reports == Reports.PERCENT_AND_PASS_PROBABILITY:
+            if self._missing("pass_probability", cleaned):
+                self.add_error("pass_probability", f"Enter the probability of passing {sa.name} reports.")
+        elif self._given("pass_probability", cleaned):
+            self.add_error("pass_probability", f"{sa.name} does not report a probability of passing: leave this empty.")
+
+    def _check_other(self, milestone, cleaned):
+        kind = cleaned.get("kind")
+        if not kind and "kind" not in self.errors:
+            self.add_error("kind", "Choose the kind of practice exam, or pick it from the list above.")
+        if self._missing("score", cleaned) and self._missing("percent_correct", cleaned):
             self.add_error("score", "Enter the three-digit score, the percent correct, or both.")
-        milestone = cleaned.get("milestone")
         # Since 2022 NBME's Step 1 self-assessments report percent correct and a pass probability.
-        step1_nbme = milestone and not milestone.step.is_scored and cleaned.get("kind") == PracticeExam.Kind.NBME
-        if step1_nbme and cleaned.get("score") is not None:
+        step1_nbme = milestone is not None and not milestone.step.is_scored and kind == PracticeExam.Kind.NBME
+        if step1_nbme and self._given("score", cleaned):
             self.add_error(
                 "score",
                 "NBME's Step 1 self-assessments report percent correct and a probability of passing, "
                 "not a three-digit score: enter those instead.",
             )
-        return cleaned
+        if not step1_nbme and self._given("pass_probability", cleaned):
+            self.add_error(
+                "pass_probability",
+                "Only NBME’s Step 1 self-assessments report a probability of passing: leave this empty.",
+            )
 
 
 class ExamResultForm(forms.Form):
@@ -603,6 +794,7 @@ class StepInputs:
     @transaction.atomic
     def save(self):
         milestone = self.milestone
+        figures.bump(milestone.plan_id)
         for position, form in enumerate(self.catalog):
             values = {name: form.cleaned_data[name] for name in ("total", "done_before", "minutes_per_unit")}
             if form.cleaned_data["use"]:
@@ -641,6 +833,13 @@ class DayExceptionForm(forms.ModelForm):
         fields = ["starts_on", "ends_on", "hours", "note"]
         formfield_callback = bounded_formfield
         labels = {"starts_on": "From", "ends_on": "To (the same day for one day)", "hours": "Study hours on these days"}
+
+    @transaction.atomic
+    def save(self, commit=True):
+        exception = super().save(commit)
+        if commit:
+            figures.bump(exception.plan_id)
+        return exception
 
     def clean_note(self):
         return " ".join(self.cleaned_data["note"].split())

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from planner import daily, review
+from planner import daily, figures, review, weakness
 from planner.models import (
     MAX_HOURS_PER_DAY,
     Allocation,
@@ -179,6 +179,7 @@ class StepData:
     done_by_resource_area: dict = field(default_factory=lambda: defaultdict(dict))
     slots: list = field(default_factory=list)
     taken_forms: set = field(default_factory=set)
+    weakest: tuple = ()  # the final review's systems (planner/weakness.py)
 
 
 def read_steps(milestones):
@@ -212,6 +213,8 @@ def read_steps(milestones):
         "milestone", "form"
     ):
         data[milestone_id].taken_forms.add(form_id)
+    for milestone_id, keys in weakness.final_review_systems_by_milestone(milestones).items():
+        data[milestone_id].weakest = keys
     return [data[m.pk] for m in milestones]
 
 
@@ -260,7 +263,7 @@ def step_input(data, first_day=None, weakest=()):
         blocks=tuple(daily.BlockInput(b.area_id, b.area.name, b.area.share_midpoint) for b in data.blocks),
         resources=tuple(resources),
         practice_exams=tuple(exams),
-        weakest_block_keys=tuple(weakest),
+        weakest_block_keys=tuple(weakest or data.weakest),
     )
 
 
@@ -319,6 +322,8 @@ def lay_out_milestones(milestones, today, *, calendar=None, layouts=None):
 
 
 def store_layouts(results):
+    for plan_id in {data.milestone.plan_id for data, _, _ in results}:
+        figures.bump(plan_id)
     blocks, allocations, slots, milestones = [], [], [], []
     now = timezone.now()
     for data, step, layout in results:
@@ -399,8 +404,10 @@ def plan_resource_from(milestone, resource, position=0):
     )
 
 
+@transaction.atomic
 def record_progress(plan_resource_id, area_id, day, amount, questions_correct=None):
     """Set what was done of a resource for a system on a day; 0 removes the record. Idempotent."""
+    figures.bump(PlanResource.objects.filter(pk=plan_resource_id).values("milestone__plan")[:1])
     rows = TaskProgress.objects.filter(plan_resource_id=plan_resource_id, area_id=area_id, day=day)
     if amount <= 0:
         rows.delete()
@@ -486,7 +493,7 @@ def catch_up_option(milestone, today, strategy, days=5, extra_hours=1):
     current = step_tasks(milestone, today + timedelta(days=PREVIEW_DAYS - 1))
     weekly_hours = list(plan.weekly_hours)
     if strategy == Strategy.SPREAD:
-        overdue = daily.overdue(current.layout, current.calendar, today, current.done_by_allocation) if current else []
+        overdue = current.overdue(today) if current else []
         result = daily.spread_overdue(step, calendar, today, [item.work for item in overdue], days)
     elif strategy == Strategy.PUSH:
         result = daily.push_remaining(step, calendar, today, days)
@@ -508,9 +515,11 @@ def catch_up_option(milestone, today, strategy, days=5, extra_hours=1):
 def apply_catch_up(milestone, today, option):
     """Store the option exactly as previewed; dropped work stays out of later layouts too."""
     plan = milestone.plan
+    figures.bump(plan.pk)
     if option.weekly_hours != plan.weekly_hours:
         plan.weekly_hours = option.weekly_hours
-        plan.save()
+        # Only the hours: the whole row would write back the figures_version it was loaded with.
+        plan.save(update_fields=[*plan.HOUR_FIELDS, "updated_at"])
     dropped = defaultdict(set)
     for work in option.result.dropped:
         dropped[work.resource_key].add(work.block_key)
@@ -533,7 +542,35 @@ class StoredStep:
     layout: daily.StepLayout
     calendar: daily.StudyCalendar
     resources_by_key: dict
-    done_by_allocation: dict
+    recorded: dict  # units recorded since the layout was made, by (resource, system)
+
+    def progress_by_allocation(self, today):
+        """Done units by allocation index: what was recorded of a resource for a system goes first to
+        what each of its allocations had due before today, then to them in order.
+
+        One resource can run two allocations side by side (a book's two sections in one system, shown
+        as one task); filled strictly in order, everything done would count as the first one's and the
+        second would stay overdue."""
+        left = dict(self.recorded)
+        done = defaultdict(int)
+        study = [(index, a) for index, a in enumerate(self.layout.allocations) if a.kind == daily.STUDY]
+        yesterday = today - timedelta(days=1)
+        for index, a in study:
+            key = (a.resource_key, a.block_key)
+            if left.get(key) and a.starts_on < today:
+                due = sum(daily.units_between(a, self.calendar, a.starts_on, yesterday).values())
+                done[index] = min(left[key], due)
+                left[key] -= done[index]
+        for index, a in study:
+            key = (a.resource_key, a.block_key)
+            take = min(left.get(key, 0), a.amount - done[index])
+            if take > 0:
+                done[index] += take
+                left[key] -= take
+        return {index: units for index, units in done.items() if units}
+
+    def overdue(self, today):
+        return daily.overdue(self.layout, self.calendar, today, self.progress_by_allocation(today))
 
 
 class StoredPlan:
@@ -555,7 +592,10 @@ class StoredPlan:
         resources = defaultdict(dict)
         for pr in PlanResource.objects.filter(milestone__in=ids):
             resources[pr.milestone_id][pr.pk] = resource_input(pr)
-        names = dict(ContentArea.objects.filter(step__in=[m.step_id for m in milestones]).values_list("pk", "name"))
+        # The systems' names and, in the same query, the weakest systems the final reviews go to now.
+        areas = weakness.area_results(plan.pk, {m.step_id for m in milestones}, every_area=True)
+        names = {area.pk: area.name for area in areas}
+        self.weakest = {m.pk: weakness.final_review_systems(areas, m.step_id) for m in milestones}
         slots = defaultdict(list)
         for slot in PracticeExamSlot.objects.filter(milestone__in=ids, day__isnull=False).select_related("form"):
             slots[slot.milestone_id].append(slot)
@@ -626,23 +666,16 @@ class StoredPlan:
             )
             for a in allocations
         )
+        layout_allocations = daily.with_final_review_systems(
+            layout_allocations, [area.pk for area in self.weakest[milestone.pk]]
+        )
         exams = tuple(
             daily.PracticeExamDay(s.form_id, s.form.name, s.day, s.minutes, s.form.blocks, s.form.items_per_block)
             for s in slots
         )
         layout = stored_layout(milestone, layout_allocations, exams, names)
-        # Progress fills a resource's allocations for a system in the order they come.
-        left = dict(progress)
-        done = {}
-        for index, a in enumerate(layout_allocations):
-            if a.kind != daily.STUDY:
-                continue
-            key = (a.resource_key, a.block_key)
-            take = min(left.get(key, 0), a.amount)
-            if take:
-                done[index] = take
-                left[key] -= take
-        return StoredStep(milestone, layout, self.calendar, resources, done)
+        recorded = {key: units for key, units in progress.items() if key[0] in resources}
+        return StoredStep(milestone, layout, self.calendar, resources, recorded)
 
     def tasks_between(self, first, last):
         """{day: [(StoredStep, Task)]} for the days from first to last."""
@@ -656,17 +689,33 @@ class StoredPlan:
 
     def overdue_lines(self, today):
         """(StoredStep, OverdueItem, "First Aid pp. 284–290 (Cardiovascular)") for the work left behind."""
-        return [
-            (step, item, overdue_label(step, item))
-            for step in self.steps
-            for item in daily.overdue(step.layout, step.calendar, today, step.done_by_allocation)
-        ]
+        return [(step, item, overdue_label(step, item)) for step, item in self.overdue(today)]
 
     def overdue(self, today):
+        """(StoredStep, OverdueItem) for the work due before today and not done, Step by Step."""
+        return [(step, item) for step in self.steps for item in step.overdue(today)]
+
+    def task_on(self, milestone_id, resource_id, area_id, day):
+        """(StoredStep, Task) for the study tasks of a resource for a system on a day: none, one, or two
+        when the resource runs two allocations side by side there (pages 331–333 and 633–642)."""
+        found = []
+        for step in self.steps:
+            if step.milestone.pk != milestone_id:
+                continue
+            for task in daily.tasks_on(step.layout, step.calendar, day, step.resources_by_key):
+                # A practice exam's key is its form's id, and card reviews have no units: study tasks only.
+                if (task.resource_key, task.block_key) != (resource_id, area_id) or task.allocation_index is None:
+                    continue
+                if step.layout.allocations[task.allocation_index].kind == daily.STUDY:
+                    found.append((step, task))
+        return found
+
+    def overdue_items(self, milestone_id, resource_id, area_id, today):
+        """(StoredStep, OverdueItem) for what is overdue of a resource for a system (Today shows them as one)."""
         return [
             (step, item)
-            for step in self.steps
-            for item in daily.overdue(step.layout, step.calendar, today, step.done_by_allocation)
+            for step, item in self.overdue(today)
+            if (step.milestone.pk, item.resource_key, item.block_key) == (milestone_id, resource_id, area_id)
         ]
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from planner import layout, review, scheduling
+from planner import figures, layout, review, scheduling
 from planner.models import ExamResult, Milestone, PlanTopic, ReviewItem, Step, Topic
 
 
@@ -60,7 +60,11 @@ def save_plan(plan, choices, today):
     change, only its unfinished topics move, laid out again from today; completed topics keep
     their dates and their completion.
     """
-    hours_changed = plan.pk is not None and plan.weekly_hours != type(plan).objects.get(pk=plan.pk).weekly_hours
+    saved = type(plan).objects.get(pk=plan.pk) if plan.pk is not None else None
+    hours_changed = saved is not None and plan.weekly_hours != saved.weekly_hours
+    # Review time is taken from each day's hours, so turning it on or off lays out every Step's days again.
+    reviews_changed = saved is not None and plan.reviews_enabled != saved.reviews_enabled
+    existed = plan.pk is not None
     plan.save()
     existing = {milestone.step_id: milestone for milestone in plan.milestones.all()}
 
@@ -104,7 +108,11 @@ def save_plan(plan, choices, today):
         ["status", "target_date", "starts_on", "scheduled_on", "minutes_needed", "minutes_available", "target_score"],
     )
     layout.add_default_resources(*fresh)
+    if reviews_changed:
+        to_schedule += [m for m in to_update if m not in to_schedule and layout.can_lay_out(m)]
     layout.lay_out_milestones(to_schedule, today)
+    if existed:  # a new plan has no figures cached yet
+        figures.bump(plan.pk)
     return plan
 
 
@@ -195,6 +203,7 @@ def catch_up_moves(milestone, today):
 
 @transaction.atomic
 def catch_up(milestone, today):
+    figures.bump(milestone.plan_id)
     moves = catch_up_moves(milestone, today)
     _apply_moves(moves)
     milestone.save(update_fields=["scheduled_on", "minutes_needed", "minutes_available"])
@@ -224,6 +233,7 @@ def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
     """Record an exam attempt. A pass closes the milestone on the day sat; a fail sets the retake date and
     lays the unfinished topics out again before it, keeping everything already completed. A fail with no
     retake date (no attempt left) only closes the attempt."""
+    figures.bump(milestone.plan_id)
     result = ExamResult.objects.create(
         milestone=milestone,
         attempt=attempts_used(milestone.plan.owner, milestone.step) + 1,
@@ -255,9 +265,11 @@ def record_result(milestone, *, sat_on, passed, score, new_target_date, today):
     return result
 
 
+@transaction.atomic
 def set_topic_done(plan_topic, done):
     """Mark a topic done or not done. Idempotent: a second identical request changes nothing, so two
     tabs or a double click never count twice, and the first completion time is kept."""
+    figures.bump(plan_topic.milestone.plan_id)
     rows = PlanTopic.objects.filter(pk=plan_topic.pk, completed_at__isnull=done)
     rows.update(completed_at=timezone.now() if done else None)
     plan_topic.refresh_from_db(fields=["completed_at"])
@@ -272,8 +284,10 @@ def set_topic_done(plan_topic, done):
     return plan_topic
 
 
+@transaction.atomic
 def record_review(item, rating, reviewed_at):
     """The person recalled a topic and rated it; FSRS sets the next review."""
+    figures.bump(item.plan_topic.milestone.plan_id)
     item.card, due = review.review(item.card, rating, reviewed_at)
     item.due_on = local_day(due)
     item.reviews += 1

@@ -14,6 +14,8 @@ from itertools import groupby
 
 from django.utils import timezone
 
+from usmleprep.lib.dates import human, monday_of
+
 PACE_DAYS = 14
 EPSILON = 1e-9
 
@@ -114,6 +116,8 @@ def needed_per_week(topics, today, finish_by):
 class SystemGroup:
     area: object
     plan_topics: list
+    block: "BlockProgress | None" = None
+    rows: list = field(default_factory=list)
 
 
 @dataclass
@@ -123,11 +127,17 @@ class BlockProgress:
     block: object
     done: int
     total: int
+    when: str = ""  # "now" for the block under way today, "next" for the next one to start
+    shown: bool = False  # its topics are listed on the page
+
+    @property
+    def span(self):
+        return f"{human(self.block.starts_on)} to {human(self.block.ends_on)}" if self.block.starts_on else ""
 
 
-def block_progress(blocks, groups):
+def block_progress(blocks, groups, today):
     by_area = {group.area.pk: group.plan_topics for group in groups}
-    return [
+    items = [
         BlockProgress(
             block,
             sum(1 for pt in by_area.get(block.area_id, []) if pt.completed_at is not None),
@@ -135,6 +145,179 @@ def block_progress(blocks, groups):
         )
         for block in blocks
     ]
+    dated = sorted((item for item in items if item.block.starts_on), key=lambda item: item.block.starts_on)
+    current = next((item for item in dated if item.block.starts_on <= today <= item.block.ends_on), None)
+    upcoming = next((item for item in dated if item.block.starts_on > today), None)
+    if current:
+        current.when = "now"
+    if upcoming:
+        upcoming.when = "next"
+    return items
+
+
+@dataclass(frozen=True)
+class ShareSource:
+    strength: str
+    url: str
+    title: str
+    date: date
+
+
+@dataclass(frozen=True)
+class SystemArea:
+    """A system as the plan page heads its topics: its share of the exam and the source of that share."""
+
+    pk: int
+    name: str
+    share_min: int
+    share_max: int
+    source: ShareSource | None
+
+
+@dataclass(frozen=True)
+class TopicLine:
+    """A plan topic as the plan page reads it: plain values from one query. Four model instances per
+    topic (plan topic, topic, area, source) cost more than the rest of the page for a three-Step plan."""
+
+    pk: int
+    milestone_id: int
+    area: SystemArea
+    name: str
+    emphasis: int
+    weight: float
+    starts_on: date
+    due_on: date
+    minutes: int
+    completed_at: object  # an aware datetime, or None
+
+    def state(self):
+        completed_on = timezone.localdate(self.completed_at) if self.completed_at else None
+        return TopicState(self.weight, self.due_on, self.minutes, completed_on)
+
+
+# What topic_lines reads: PlanTopic.objects.for_plan_page(plan).values(*TOPIC_LINE_FIELDS).
+TOPIC_LINE_FIELDS = (
+    "pk",
+    "milestone_id",
+    "topic__name",
+    "topic__emphasis",
+    "topic__yield_weight",
+    "starts_on",
+    "due_on",
+    "planned_minutes",
+    "completed_at",
+    "topic__area_id",
+    "topic__area__name",
+    "topic__area__share_min",
+    "topic__area__share_max",
+    "topic__area__source_id",
+    "topic__area__source__strength",
+    "topic__area__source__url",
+    "topic__area__source__title",
+    "topic__area__source__date",
+)
+
+
+def topic_lines(rows):
+    """TopicLines from rows of TOPIC_LINE_FIELDS, with one SystemArea per system."""
+    areas = {}
+    lines = []
+    for row in rows:
+        area = areas.get(row["topic__area_id"])
+        if area is None:
+            source = None
+            if row["topic__area__source_id"] is not None:
+                source = ShareSource(
+                    row["topic__area__source__strength"],
+                    row["topic__area__source__url"],
+                    row["topic__area__source__title"],
+                    row["topic__area__source__date"],
+                )
+            area = areas[row["topic__area_id"]] = SystemArea(
+                row["topic__area_id"],
+                row["topic__area__name"],
+                row["topic__area__share_min"],
+                row["topic__area__share_max"],
+                source,
+            )
+        lines.append(
+            TopicLine(
+                pk=row["pk"],
+                milestone_id=row["milestone_id"],
+                area=area,
+                name=row["topic__name"],
+                emphasis=row["topic__emphasis"],
+                weight=row["topic__yield_weight"],
+                starts_on=row["starts_on"],
+                due_on=row["due_on"],
+                minutes=row["planned_minutes"],
+                completed_at=row["completed_at"],
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    """A topic as the plan page's table shows it, everything formatted once."""
+
+    pk: int
+    name: str
+    high_yield: bool
+    week_of: str
+    due_on: str
+    hours: str
+    toggle_url: str
+    done: bool
+
+
+def topic_rows(lines, toggle_url):
+    """TopicRows for TopicLines; toggle_url(pk) is the address of a topic's Done button. Topics share
+    their weeks and due days, so each date is formatted once."""
+    labels = {}
+
+    def label(day):
+        if day not in labels:
+            labels[day] = human(day)
+        return labels[day]
+
+    return [
+        TopicRow(
+            pk=line.pk,
+            name=line.name,
+            high_yield=line.emphasis == 3,
+            week_of=label(monday_of(line.starts_on)),
+            due_on=label(line.due_on),
+            hours=f"{line.minutes / 60:.1f}",
+            toggle_url=toggle_url(line.pk),
+            done=line.completed_at is not None,
+        )
+        for line in lines
+    ]
+
+
+def shown_groups(entry, toggle_url, *, area=None, everything=False):
+    """The systems whose topics the plan page lists for a Step, each with its block and its rows: every
+    system when asked, else those of the blocks under way and next (and the area asked for) in the
+    order of their blocks. The rest stay a click away, so the page stays small whatever the plan."""
+    blocks = {item.block.area_id: item for item in entry.blocks}
+    for group in entry.groups:
+        group.block = blocks.get(group.area.pk)
+    if everything:
+        shown = entry.groups
+    else:
+        chosen = [g for g in entry.groups if g.area.pk == area or (g.block is not None and g.block.when)]
+        shown = sorted(chosen, key=_block_start)
+    for group in shown:
+        group.rows = topic_rows(group.plan_topics, toggle_url)
+        if group.block:
+            group.block.shown = True
+    return shown
+
+
+def _block_start(group):
+    block = group.block.block if group.block else None
+    return block.starts_on if block and block.starts_on else date.max
 
 
 @dataclass
@@ -195,7 +378,7 @@ def state_of(plan_topic):
     return TopicState(plan_topic.topic.yield_weight, plan_topic.due_on, plan_topic.planned_minutes, completed_on)
 
 
-def timeline(milestones, plan_topics, today):
+def timeline(milestones, plan_topics, today, *, state=state_of, area_of=lambda pt: pt.topic.area):
     """Each milestone with its progress and its topics grouped by system.
 
     plan_topics come ordered by milestone, then in the order the groups should show.
@@ -204,6 +387,11 @@ def timeline(milestones, plan_topics, today):
     for milestone_id, rows in groupby(plan_topics, key=lambda pt: pt.milestone_id):
         entry = by_milestone[milestone_id]
         rows = list(rows)
-        entry.states = [state_of(pt) for pt in rows]
-        entry.groups = [SystemGroup(area, list(group)) for area, group in groupby(rows, key=lambda pt: pt.topic.area)]
+        entry.states = [state(pt) for pt in rows]
+        entry.groups = [SystemGroup(area, list(group)) for area, group in groupby(rows, key=area_of)]
     return list(by_milestone.values())
+
+
+def plan_page_timeline(milestones, lines, today):
+    """The timeline from TopicLines (see topic_lines), as the plan page reads it."""
+    return timeline(milestones, lines, today, state=TopicLine.state, area_of=lambda line: line.area)

@@ -86,6 +86,7 @@ class PassTrend:
     projected_probability_on_exam_day: float
     latest_percent: int | None
     percent_slope_per_week: float | None
+    projected_percent_on_exam_day: float | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ def pass_trend(results, exam_day):
         projected_probability_on_exam_day=min(99, max(1, projected)),
         latest_percent=percents[-1][1] if percents else None,
         percent_slope_per_week=None if percent_line is None else percent_line[0] * 7,
+        projected_percent_on_exam_day=None if percent_line is None else min(100, max(0, percent_line[1])),
     )
 
 
@@ -238,3 +240,129 @@ def _pass_verdict(trend):
     if projected < BELOW_PASS_PROBABILITY:
         return Verdict(BELOW, f"Below passing: {numbers}; consider moving your exam date.", None)
     return Verdict(CLOSE, f"Close to the passing line: {numbers}.", None)
+
+
+# From stored practice exams to a milestone's readiness: what the dashboard and the weekly summary show.
+
+THREE_DIGIT, PASS_FAIL = "three_digit", "pass_fail"  # Step.scoring's values
+
+
+@dataclass(frozen=True)
+class Readiness:
+    exam_day: date
+    scored: bool  # a three-digit Step: a predicted score; otherwise (Step 1) the pass probability's trend
+    passing_score: int | None
+    target_score: int | None
+    results: tuple[PracticeResult, ...]
+    outlook: ScoreForecast | PassTrend | NotEnoughData
+    verdict: Verdict
+
+    @property
+    def has_forecast(self):
+        return not isinstance(self.outlook, NotEnoughData)
+
+    @property
+    def is_below(self):
+        return self.verdict.kind == BELOW
+
+    @property
+    def predicted(self):
+        return _whole(self.outlook.predicted)
+
+    @property
+    def low(self):
+        return _whole(self.outlook.low)
+
+    @property
+    def high(self):
+        return _whole(self.outlook.high)
+
+    @property
+    def projected_probability(self):
+        return _whole(self.outlook.projected_probability_on_exam_day)
+
+    @property
+    def projected_percent(self):
+        percent = self.outlook.projected_percent_on_exam_day
+        return None if percent is None else _whole(percent)
+
+    @property
+    def probability_trend(self):
+        return _trend_words(self.outlook.slope_per_week)
+
+    @property
+    def percent_trend(self):
+        return _trend_words(self.outlook.percent_slope_per_week)
+
+    def band_points(self):
+        return forecast_band_points(self.results, self.exam_day) if self.scored and self.has_forecast else []
+
+    def scores(self):
+        """(date, three-digit score) of the practice exams the forecast uses, in the order given."""
+        return [(r.taken_on, r.score) for r in _scored(self.results, self.exam_day)]
+
+
+def _trend_words(slope_per_week):
+    if slope_per_week is None:
+        return ""
+    points = round(abs(slope_per_week), 1)
+    if points == 0:
+        return "steady"
+    return f"{'rising' if slope_per_week > 0 else 'falling'} {points:g} point{'s' if points != 1 else ''} a week"
+
+
+def result_of(exam):
+    """A stored practice exam (a PracticeExam with its form loaded) as the forecasts read it. How it
+    reports comes from the catalog's form; for a form the catalog does not know, from what was recorded."""
+    if exam.form_id is not None:
+        reports = exam.form.reports
+    elif exam.score is not None:
+        reports = "three_digit"
+    elif exam.pass_probability is not None:
+        reports = "percent_and_pass_probability"
+    else:
+        reports = "percent_correct"
+    return PracticeResult(exam.taken_on, exam.score, exam.percent_correct, exam.pass_probability, str(reports))
+
+
+def _pass_trend_or_what_is_needed(results, exam_day):
+    # A trend needs two points: one reported probability is NBME's estimate for that day, not a trend.
+    reported = [r for r in results if r.reports in STEP1_REPORTS and r.pass_probability is not None]
+    reported = [r for r in reported if r.taken_on <= exam_day]
+    if len(reported) < EXAMS_FOR_A_FORECAST:
+        return NotEnoughData(
+            needed=EXAMS_FOR_A_FORECAST,
+            sentence=(
+                f"Record at least {EXAMS_FOR_A_FORECAST} practice exams that report a probability of passing "
+                f"(NBME’s Step 1 self-assessments do) for a trend; you have {len(reported) or 'none'}."
+            ),
+        )
+    return pass_trend(results, exam_day)
+
+
+def milestone_readiness(milestone, exams):
+    """The forecast and verdict for one milestone (its Step, target date and target score) from its
+    PracticeExam rows, forms loaded; None where there is nothing to forecast: no exam date, or a Step
+    scored neither way (Step 2 CS) or without a known passing score."""
+    step, exam_day = milestone.step, milestone.target_date
+    if exam_day is None:
+        return None
+    results = tuple(result_of(exam) for exam in exams)
+    if step.scoring == THREE_DIGIT and step.passing_score:
+        outlook = forecast_score(results, exam_day)
+        found = verdict(outlook, step.passing_score, milestone.target_score)
+        scored = True
+    elif step.scoring == PASS_FAIL:
+        outlook = _pass_trend_or_what_is_needed(results, exam_day)
+        found, scored = verdict(outlook), False
+    else:
+        return None
+    return Readiness(
+        exam_day=exam_day,
+        scored=scored,
+        passing_score=step.passing_score if scored else None,
+        target_score=milestone.target_score if scored else None,
+        results=results,
+        outlook=outlook,
+        verdict=found,
+    )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import ReminderEmail, User
 from accounts.unsubscribe import make_token
 from planner import layout, progress, readiness
-from planner.models import Plan, PlanTopic, PracticeExam, PracticeExamSlot, SelfAssessment, Step
+from planner.models import Plan, PlanTopic, PracticeExam, PracticeExamSlot
 from usmleprep.lib.dates import human
 
 logger = logging.getLogger("usmleprep.reminders")
@@ -113,35 +113,6 @@ def daily_digest(user, today):
     return DailyDigest(today, plan, tasks, overdue)
 
 
-def practice_result(taken_on, score, percent_correct, pass_probability, form_reports):
-    """A practice exam as planner.readiness reads it. How it reports comes from the catalog's form; for a
-    form the catalog does not know, from what was recorded."""
-    if form_reports:
-        reports = form_reports
-    elif score is not None:
-        reports = SelfAssessment.Reports.THREE_DIGIT
-    elif pass_probability is not None:
-        reports = SelfAssessment.Reports.PERCENT_AND_PASS_PROBABILITY
-    else:
-        reports = SelfAssessment.Reports.PERCENT_CORRECT
-    return readiness.PracticeResult(taken_on, score, percent_correct, pass_probability, str(reports))
-
-
-def forecast(step, exam_day, target_score, results):
-    """The verdict on exam day when there is a forecast: a predicted score for scored Steps, the pass
-    probability's trend for Step 1 (pass/fail since 2022-01-26); None before there are enough exams."""
-    if exam_day is None:
-        return None
-    if step.scoring == Step.Scoring.THREE_DIGIT and step.passing_score:
-        found = readiness.forecast_score(results, exam_day)
-        args = (step.passing_score, target_score)
-    elif step.scoring == Step.Scoring.PASS_FAIL:
-        found, args = readiness.pass_trend(results, exam_day), ()
-    else:
-        return None
-    return None if isinstance(found, readiness.NotEnoughData) else readiness.verdict(found, *args)
-
-
 def weekly_summary(user, today):
     """Progress per Step still ahead, the next practice exam and the forecasts; None without a plan."""
     plan = newest_plan(user)
@@ -156,15 +127,14 @@ def weekly_summary(user, today):
     ):
         completed_on = completed_at.astimezone(zone).date() if completed_at else None
         states[milestone_id].append(progress.TopicState(weight, due_on, minutes, completed_on))
-    results = defaultdict(list)
-    for milestone_id, *values in PracticeExam.objects.filter(milestone__in=ids).values_list(
-        "milestone", "taken_on", "score", "percent_correct", "pass_probability", "form__reports"
-    ):
-        results[milestone_id].append(practice_result(*values))
+    exams = defaultdict(list)
+    for exam in PracticeExam.objects.filter(milestone__in=ids).select_related("form"):
+        exams[exam.milestone_id].append(exam)
     steps = []
     for m in milestones:
         entry = progress.MilestoneProgress(m, today, states[m.pk])
-        verdict = forecast(m.step, m.target_date, m.target_score, results[m.pk])
+        found = readiness.milestone_readiness(m, exams[m.pk])
+        verdict = found.verdict if found and found.has_forecast else None
         steps.append(
             StepProgress(m.step.name, m.target_date, entry.done, entry.total, entry.standing, m.target_score, verdict)
         )

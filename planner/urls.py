@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner.views import exports, plans, sharing, today, tracking
+from planner.views import exports, plans, sharing, today, tracking, weakness
 
 app_name = "planner"
 
@@ -21,8 +21,10 @@ urlpatterns = [
     path("plans/<int:pk>/practice-exams/", tracking.practice_exam_list, name="practice_exam_list"),
     path("plans/<int:pk>/practice-exams/new/", tracking.practice_exam_create, name="practice_exam_create"),
     path("practice-exams/<int:pk>/delete/", tracking.practice_exam_delete, name="practice_exam_delete"),
+    path("practice-exams/<int:pk>/sections/", weakness.practice_exam_sections, name="practice_exam_sections"),
     path("milestones/<int:pk>/catch-up/", plans.catch_up, name="catch_up"),
     path("milestones/<int:pk>/resources/", plans.resources, name="resources"),
+    path("milestones/<int:pk>/exam-date/", plans.exam_date, name="exam_date"),
     path("plans/<int:pk>/days-off/", plans.days_off, name="days_off"),
     path("days-off/<int:pk>/delete/", plans.day_off_delete, name="day_off_delete"),
     path("milestones/<int:pk>/result/", tracking.exam_result, name="exam_result"),

@@ -630,4 +630,26 @@ def _check_exam(checker, value, at, step):
     )
     if checker.ok(exam, "score", "percent_correct") and exam["score"] is None and exam["percent_correct"] is None:
         checker.error(f"{at}.score", "give a score or percent_correct")
+    exam["sections"] = _check_sections(checker, value, at, step)
     return exam
+
+
+def _check_sections(checker, value, at, step):
+    """A practice exam's results by system (older exports have none): one per system of its Step."""
+    sections, seen = [], set()
+    for section_at, record in _records(checker, value, "sections", at):
+        section = checker.fields(
+            record,
+            section_at,
+            {"percent_correct": whole(0, 100), "questions": whole(1, MAX_BLOCK_QUESTIONS, required=False)},
+        )
+        area = checker.area(record.get("area"), f"{section_at}.area", step, required=True)
+        if area is not MISSING and area.kind != ContentArea.Kind.SYSTEM:
+            checker.error(f"{section_at}.area", f"{area.name!r} is not a system")
+        elif area is not MISSING and area.pk in seen:
+            checker.error(f"{section_at}.area", "a second result for this system")
+        elif area is not MISSING:
+            seen.add(area.pk)
+        section["area"] = area
+        sections.append(section)
+    return sections

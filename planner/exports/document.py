@@ -18,6 +18,7 @@ from planner.models import (
     PlanResource,
     PlanTopic,
     PracticeExam,
+    PracticeExamSection,
     PracticeExamSlot,
     Resource,
     ReviewItem,
@@ -71,6 +72,10 @@ def build_document(user, now=None):
         "slots": _grouped(PracticeExamSlot.objects.filter(milestone__plan__owner=user).order_by("pk")),
         "logs": _grouped(StudyLog.objects.filter(plan__owner=user).order_by("studied_on", "pk")),
         "exams": _grouped(PracticeExam.objects.filter(plan__owner=user).order_by("taken_on", "pk")),
+        "sections": _grouped(
+            PracticeExamSection.objects.filter(practice_exam__plan__owner=user).order_by("area", "pk"),
+            "practice_exam_id",
+        ),
         "results": _grouped(ExamResult.objects.filter(milestone__plan__owner=user).order_by("attempt", "pk")),
     }
 
@@ -143,6 +148,10 @@ def build_document(user, now=None):
                     "score": exam.score,
                     "percent_correct": exam.percent_correct,
                     "pass_probability": exam.pass_probability,
+                    "sections": [
+                        {"area": areas[s.area_id], "percent_correct": s.percent_correct, "questions": s.questions}
+                        for s in children["sections"].get(exam.pk, [])
+                    ],
                 }
                 for exam in children["exams"].get(m.pk, [])
             ],
@@ -252,6 +261,10 @@ CSV_HEADERS = {
         *("plan", "step", "kind", "form", "form_name", "taken_on"),
         *("score", "percent_correct", "pass_probability"),
     ),
+    "practice_exam_sections.csv": (
+        *("plan", "step", "taken_on", "kind", "form_name"),
+        *("area_kind", "area", "percent_correct", "questions"),
+    ),
     "exam_results.csv": ("plan", "step", "attempt", "sat_on", "passed", "score"),
 }
 
@@ -298,6 +311,10 @@ def document_tables(document):
                 add("study_logs.csv", *at, *_area_cells(log["area"]), *_values(log, "study_logs.csv", 4))
             for exam in m["practice_exams"]:
                 add_fields("practice_exams.csv", at, exam)
+                for s in exam["sections"]:
+                    which = (exam["taken_on"], exam["kind"], exam["form_name"])
+                    area = _area_cells(s["area"])
+                    add("practice_exam_sections.csv", *at, *which, *area, s["percent_correct"], s["questions"])
             for result in m["exam_results"]:
                 add_fields("exam_results.csv", at, result)
     return tables

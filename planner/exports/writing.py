@@ -11,12 +11,14 @@ from planner.models import (
     PlanResource,
     PlanTopic,
     PracticeExam,
+    PracticeExamSection,
     PracticeExamSlot,
     ReviewItem,
     StudyBlock,
     StudyLog,
     TaskProgress,
 )
+from usmleprep.lib.db import analyze_grown
 
 # Writing a checked document
 
@@ -44,7 +46,19 @@ def write_document(user, cleaned, today):
             _write_milestone(plan, milestone, m)
         ahead = [m for m in milestones if layout.can_lay_out(m) and m.target_date > today]
         layout.lay_out_milestones(ahead, today)
+    analyze_grown(_rows_written(cleaned))
     return plans
+
+
+def _rows_written(cleaned):
+    milestones = [m for p in cleaned["plans"] for m in p["milestones"]]
+    return {
+        PlanTopic: sum(len(m["topics"]) for m in milestones),
+        ReviewItem: sum(t["review"] is not None for m in milestones for t in m["topics"]),
+        TaskProgress: sum(len(r["progress"]) for m in milestones for r in m["resources"]),
+        StudyLog: sum(len(m["study_logs"]) for m in milestones),
+        PracticeExam: sum(len(m["practice_exams"]) for m in milestones),
+    }
 
 
 MILESTONE_FIELDS = {
@@ -106,5 +120,13 @@ def _write_milestone(plan, milestone, m):
         PracticeExamSlot(milestone=milestone, form=form) for form in m["practice_exam_slots"]
     )
     StudyLog.objects.bulk_create(StudyLog(plan=plan, milestone=milestone, **log) for log in m["study_logs"])
-    PracticeExam.objects.bulk_create(PracticeExam(plan=plan, milestone=milestone, **e) for e in m["practice_exams"])
+    exams = PracticeExam.objects.bulk_create(
+        PracticeExam(plan=plan, milestone=milestone, **{k: v for k, v in e.items() if k != "sections"})
+        for e in m["practice_exams"]
+    )
+    PracticeExamSection.objects.bulk_create(
+        PracticeExamSection(practice_exam=exam, **s)
+        for exam, e in zip(exams, m["practice_exams"], strict=True)
+        for s in e["sections"]
+    )
     ExamResult.objects.bulk_create(ExamResult(milestone=milestone, **r) for r in m["exam_results"])

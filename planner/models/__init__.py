@@ -23,7 +23,14 @@ from planner.models.schedule import (
     TaskProgress,
 )
 from planner.models.sharing import PlanLink
-from planner.models.tracking import MAX_BLOCK_QUESTIONS, MAX_LOG_MINUTES, ExamResult, PracticeExam, StudyLog
+from planner.models.tracking import (
+    MAX_BLOCK_QUESTIONS,
+    MAX_LOG_MINUTES,
+    ExamResult,
+    PracticeExam,
+    PracticeExamSection,
+    StudyLog,
+)
 
 __all__ = [
     "MAX_BLOCK_QUESTIONS",
@@ -42,6 +49,7 @@ __all__ = [
     "PlanResource",
     "PlanTopic",
     "PracticeExam",
+    "PracticeExamSection",
     "PracticeExamSlot",
     "Resource",
     "ResourceSection",

@@ -134,3 +134,33 @@ class ExamResult(models.Model):
     def __str__(self):
         outcome = "passed" if self.passed else "failed"
         return f"{self.milestone.step.name}, attempt {self.attempt}: {outcome}"
+
+
+class PracticeExamSection(models.Model):
+    """A practice exam's result in one system, as its score report gives it (planner/weakness.py weighs it)."""
+
+    # No index of its own: the unique (practice_exam, area) index serves every lookup by exam.
+    practice_exam = models.ForeignKey(PracticeExam, on_delete=models.CASCADE, related_name="sections", db_index=False)
+    # One of the exam's Step's systems; planner.weakness.record_sections checks it.
+    area = models.ForeignKey(ContentArea, on_delete=models.PROTECT, related_name="+", verbose_name="system")
+    percent_correct = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    # The questions the section had, when the report says; otherwise weakness.SECTION_QUESTIONS stands in.
+    questions = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_BLOCK_QUESTIONS)]
+    )
+
+    class Meta:
+        constraints = [
+            # One result per system and exam; also the index for an exam's sections.
+            models.UniqueConstraint(fields=["practice_exam", "area"], name="unique_section_per_practice_exam"),
+            models.CheckConstraint(
+                condition=Q(percent_correct__gte=0, percent_correct__lte=100), name="section_percent_0_to_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(questions__isnull=True) | Q(questions__gte=1, questions__lte=MAX_BLOCK_QUESTIONS),
+                name="section_questions_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practice_exam}: {self.percent_correct}% in {self.area.name}"

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from planner import dashboard as dashboard_data
-from planner import layout, plans, progress
-from planner.forms import CatchUpForm, DayExceptionForm, PlanForm, StepInputs, plannable_steps
-from planner.models import DayException, Plan, PlanTopic, StudyBlock
+from planner import figures, layout, plans, progress
+from planner.forms import CatchUpForm, DayExceptionForm, ExamDateForm, PlanForm, StepInputs, plannable_steps
+from planner.models import DayException, Milestone, Plan, PlanTopic, StudyBlock
 from planner.views.access import chosen_plan, owned, owned_milestone, owned_plan
+from usmleprep.lib.dates import human
 
 
 @login_not_required
@@ -30,8 +32,9 @@ def dashboard(request):
     plan = chosen_plan(plans, request.GET.get("plan"))
     if plan is None:
         return render(request, "planner/dashboard.html", {"plans": plans})
-    context = dashboard_data.build(plan, timezone.localdate())
-    return render(request, "planner/dashboard.html", {"plans": plans, **context})
+    today = timezone.localdate()
+    context = figures.cached(plan, "dashboard", today, lambda: dashboard_data.build(plan, today))
+    return render(request, "planner/dashboard.html", {"plans": plans, **context, "plan": plan})
 
 
 @require_safe
@@ -57,12 +60,23 @@ def plan_detail(request, pk):
     plan = owned_plan(request, pk)
     milestones = list(plan.milestones.with_step_facts())
     today = timezone.localdate()
-    timeline = progress.timeline(milestones, PlanTopic.objects.for_plan_page(plan), today)
+    lines = progress.topic_lines(PlanTopic.objects.for_plan_page(plan).values(*progress.TOPIC_LINE_FIELDS))
+    timeline = progress.plan_page_timeline(milestones, lines, today)
     blocks = defaultdict(list)
     for block in StudyBlock.objects.filter(milestone__plan=plan).select_related("area"):
         blocks[block.milestone_id].append(block)
+    # Each Step lists the topics of its blocks under way and next; ?step=<milestone>&block=<area> adds a
+    # system and ?all=1 (for one Step with ?step) lists every topic. Ids are matched as text: junk is ignored.
+    asked_step, asked_area = request.GET.get("step"), request.GET.get("block")
+    everything = request.GET.get("all") == "1"
     for entry in timeline:
-        entry.blocks = progress.block_progress(blocks[entry.milestone.pk], entry.groups)
+        entry.blocks = progress.block_progress(blocks[entry.milestone.pk], entry.groups, today)
+        asked = asked_step == str(entry.milestone.pk)
+        area = next((g.area.pk for g in entry.groups if asked and str(g.area.pk) == asked_area), None)
+        entry.showing_all = everything and (asked or asked_step is None)
+        entry.shown = progress.shown_groups(
+            entry, lambda pk: reverse("planner:topic_toggle", args=[pk]), area=area, everything=entry.showing_all
+        )
     return render(request, "planner/plan_detail.html", {"plan": plan, "timeline": timeline, "today": today})
 
 
@@ -152,6 +166,22 @@ def resources(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+def exam_date(request, pk):
+    """A Step's exam date moved, with a preview of what moves first, as for resources and days off."""
+    milestone = owned_milestone(request, pk)
+    if milestone.status == Milestone.Status.PASSED or milestone.target_date is None:
+        messages.error(request, f"{milestone.step.name} has no exam date to move: record a result or edit the plan.")
+        return redirect(milestone.plan)
+    form = ExamDateForm(request.POST or None, milestone=milestone, today=timezone.localdate())
+    context = {"milestone": milestone, "plan": milestone.plan, "form": form}
+    if request.method == "POST" and form.is_valid():
+        new_date = human(form.cleaned_data["target_date"])
+        done = f"{milestone.step.name} is now on {new_date}; the work left moved to fit. Completed work stays."
+        return _apply_or_preview(request, milestone, form.save, "planner/exam_date.html", context, done)
+    return render(request, "planner/exam_date.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def days_off(request, pk):
     plan = owned_plan(request, pk)
     form = DayExceptionForm(request.POST or None, instance=DayException(plan=plan))
@@ -181,6 +211,7 @@ def day_off_delete(request, pk):
     plan = exception.plan
     with transaction.atomic():
         exception.delete()
+        figures.bump(plan.pk)
         for milestone in plan.milestones.ahead():
             if layout.can_lay_out(milestone):
                 layout.lay_out_milestone(milestone, timezone.localdate())

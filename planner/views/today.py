@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from planner import agenda
+from planner import agenda, figures
 from planner.models import Plan
 from planner.views.access import chosen_plan, owned_plan
 
@@ -15,12 +15,16 @@ def today(request):
     plan = chosen_plan(plans, request.GET.get("plan"))
     if plan is None:
         return render(request, "planner/today.html", {"plans": plans})
-    context = agenda.today_context(plan, timezone.localdate())
-    return render(request, "planner/today.html", {"plans": plans, **context})
+    day = timezone.localdate()
+    context = figures.cached(plan, "today", day, lambda: agenda.today_context(plan, day))
+    return render(request, "planner/today.html", {"plans": plans, **context, "plan": plan})
 
 
 @require_safe
 def calendar(request, pk):
     plan = owned_plan(request, pk)
-    context = agenda.month_context(plan, timezone.localdate(), request.GET.get("month"))
-    return render(request, "planner/calendar.html", context)
+    today, requested = timezone.localdate(), request.GET.get("month")
+    month = agenda.parse_month(requested)
+    page = f"calendar-{month:%Y-%m}" if month else "calendar"
+    context = figures.cached(plan, page, today, lambda: agenda.month_context(plan, today, requested))
+    return render(request, "planner/calendar.html", {**context, "plan": plan})

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from planner import agenda, plans, progress
+from planner import agenda, figures, plans, progress
 from planner.forms import ExamResultForm, PracticeExamForm, StudyLogForm, TaskProgressForm
 from planner.models import Milestone, PlanTopic, PracticeExam, ReviewItem, StudyLog
 from planner.views.access import owned, owned_plan
@@ -96,7 +96,9 @@ def log_create(request, pk):
 @require_POST
 def log_delete(request, pk):
     log = owned(request, StudyLog, pk)
-    log.delete()
+    with transaction.atomic():
+        log.delete()
+        figures.bump(log.plan_id)
     messages.success(request, "The log entry is deleted.")
     return redirect("planner:log_list", log.plan_id)
 
@@ -104,7 +106,7 @@ def log_delete(request, pk):
 @require_safe
 def practice_exam_list(request, pk):
     plan = owned_plan(request, pk)
-    exams = plan.practice_exams.select_related("milestone__step").order_by("-taken_on", "-created_at")
+    exams = plan.practice_exams.select_related("milestone__step", "form").order_by("-taken_on", "-created_at")
     return render(request, "planner/practice_exam_list.html", {"plan": plan, "exams": exams})
 
 
@@ -112,11 +114,17 @@ def practice_exam_list(request, pk):
 def practice_exam_create(request, pk):
     plan = owned_plan(request, pk)
     form = PracticeExamForm(
-        request.POST or None, instance=PracticeExam(plan=plan), plan=plan, today=timezone.localdate()
+        request.POST or None,
+        instance=PracticeExam(plan=plan),
+        plan=plan,
+        today=timezone.localdate(),
+        # A planned practice exam's task links here with its Step, form and day.
+        suggested=request.GET,
     )
     if form.is_valid():
         exam = form.save()
-        messages.success(request, f"Recorded {exam} for {exam.milestone.step.name}.")
+        name = exam.form.name if exam.form else exam
+        messages.success(request, f"Recorded {name} for {exam.milestone.step.name}.")
         return redirect("planner:practice_exam_list", plan.pk)
     return render(request, "planner/practice_exam_form.html", {"plan": plan, "form": form})
 
@@ -124,7 +132,9 @@ def practice_exam_create(request, pk):
 @require_POST
 def practice_exam_delete(request, pk):
     exam = owned(request, PracticeExam, pk)
-    exam.delete()
+    with transaction.atomic():
+        exam.delete()
+        figures.bump(exam.plan_id)
     messages.success(request, "The practice exam is deleted.")
     return redirect("planner:practice_exam_list", exam.plan_id)
 
@@ -149,6 +159,9 @@ def _errors(form):
 def task_done(request, pk):
     today = timezone.localdate()
     with transaction.atomic():
+        # The plan's row first, as every other write to the plan takes it (planner/figures.py), then the
+        # milestone's: a plan edit in another tab waits for this tick instead of deadlocking with it.
+        figures.lock(Milestone.objects.filter(pk=pk, plan__owner=request.user).values("plan")[:1])
         # Locked, so two quick ticks of an overdue item cannot both add its units.
         milestone = owned(request, Milestone.objects.select_for_update(of=("self",)).select_related("plan"), pk)
         form = TaskProgressForm(request.POST, milestone=milestone, today=today)

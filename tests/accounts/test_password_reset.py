@@ -4,7 +4,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from conftest import PASSWORD
+from tests.factories import PASSWORD
 
 NEW = "a fresh and long passphrase"
 

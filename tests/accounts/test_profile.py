@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 URL = reverse("accounts:profile")
 NEW = "a completely new passphrase"

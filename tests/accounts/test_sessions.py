@@ -2,14 +2,13 @@ import logging
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import UserSession, describe_user_agent
 from accounts.sessions import stored_key
-from conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 PROFILE = reverse("accounts:profile")
 DASHBOARD = reverse("planner:dashboard")
@@ -114,66 +113,66 @@ def test_a_malformed_session_cookie_is_no_session(db, cookie):
     assert client.get(DASHBOARD).status_code == 302
 
 
-def test_a_session_ends_after_fourteen_days_without_a_visit(alice):
-    with time_machine.travel("2026-11-01 09:00 +0000", tick=False) as clock:
-        laptop = browser(FIREFOX)
+@pytest.mark.clock("2026-11-01 09:00 +0000")
+def test_a_session_ends_after_fourteen_days_without_a_visit(alice, clock):
+    laptop = browser(FIREFOX)
 
-        clock.shift(timedelta(days=14, minutes=1))
+    clock.shift(timedelta(days=14, minutes=1))
 
-        assert laptop.get(DASHBOARD).status_code == 302
-
-
-def test_each_visit_keeps_the_session_another_fourteen_days(alice):
-    with time_machine.travel("2026-11-01 09:00 +0000", tick=False) as clock:
-        laptop = browser(FIREFOX)
-        clock.shift(timedelta(days=7))
-        assert laptop.get(DASHBOARD).status_code == 200
-
-        clock.shift(timedelta(days=13))  # 20 days after signing in
-
-        assert laptop.get(DASHBOARD).status_code == 200
+    assert laptop.get(DASHBOARD).status_code == 302
 
 
-def test_the_expiry_is_re_dated_at_most_once_a_day(alice):
-    with time_machine.travel("2026-11-01 09:00 +0000", tick=False) as clock:
-        laptop = browser(FIREFOX)
-        key = stored_key(laptop.session.session_key)
-        first = Session.objects.get(pk=key).expire_date
-        clock.shift(timedelta(hours=20))
-        laptop.get(DASHBOARD)
-        assert Session.objects.get(pk=key).expire_date == first
+@pytest.mark.clock("2026-11-01 09:00 +0000")
+def test_each_visit_keeps_the_session_another_fourteen_days(alice, clock):
+    laptop = browser(FIREFOX)
+    clock.shift(timedelta(days=7))
+    assert laptop.get(DASHBOARD).status_code == 200
 
-        clock.shift(timedelta(hours=5))
-        laptop.get(DASHBOARD)
-        assert Session.objects.get(pk=key).expire_date == first + timedelta(hours=25)
+    clock.shift(timedelta(days=13))  # 20 days after signing in
+
+    assert laptop.get(DASHBOARD).status_code == 200
 
 
-def test_a_session_ends_thirty_days_after_sign_in_however_busy(alice, caplog):
+@pytest.mark.clock("2026-11-01 09:00 +0000")
+def test_the_expiry_is_re_dated_at_most_once_a_day(alice, clock):
+    laptop = browser(FIREFOX)
+    key = stored_key(laptop.session.session_key)
+    first = Session.objects.get(pk=key).expire_date
+    clock.shift(timedelta(hours=20))
+    laptop.get(DASHBOARD)
+    assert Session.objects.get(pk=key).expire_date == first
+
+    clock.shift(timedelta(hours=5))
+    laptop.get(DASHBOARD)
+    assert Session.objects.get(pk=key).expire_date == first + timedelta(hours=25)
+
+
+@pytest.mark.clock("2026-11-01 09:00 +0000")
+def test_a_session_ends_thirty_days_after_sign_in_however_busy(alice, caplog, clock):
     caplog.set_level(logging.INFO, logger="usmleprep.security")
-    with time_machine.travel("2026-11-01 09:00 +0000", tick=False) as clock:
-        laptop = browser(FIREFOX)
-        for _ in range(29):
-            clock.shift(timedelta(days=1))
-            assert laptop.get(DASHBOARD).status_code == 200
+    laptop = browser(FIREFOX)
+    for _ in range(29):
+        clock.shift(timedelta(days=1))
+        assert laptop.get(DASHBOARD).status_code == 200
 
-        clock.shift(timedelta(days=1, minutes=1))
+    clock.shift(timedelta(days=1, minutes=1))
 
-        assert laptop.get(DASHBOARD).status_code == 302
-        assert alice.sessions.count() == 0
-        assert f"session_expired account={alice.pk} address=127.0.0.1" in caplog.messages
+    assert laptop.get(DASHBOARD).status_code == 302
+    assert alice.sessions.count() == 0
+    assert f"session_expired account={alice.pk} address=127.0.0.1" in caplog.messages
 
 
-def test_last_seen_is_updated_at_most_every_few_minutes(alice):
-    with time_machine.travel("2026-11-01 09:00 +0000", tick=False) as clock:
-        laptop = browser(FIREFOX)
-        signed_in = session_of(laptop).last_seen_at
-        clock.shift(timedelta(minutes=2))
-        laptop.get(DASHBOARD)
-        assert session_of(laptop).last_seen_at == signed_in
+@pytest.mark.clock("2026-11-01 09:00 +0000")
+def test_last_seen_is_updated_at_most_every_few_minutes(alice, clock):
+    laptop = browser(FIREFOX)
+    signed_in = session_of(laptop).last_seen_at
+    clock.shift(timedelta(minutes=2))
+    laptop.get(DASHBOARD)
+    assert session_of(laptop).last_seen_at == signed_in
 
-        clock.shift(timedelta(minutes=4))
-        laptop.get(DASHBOARD)
-        assert session_of(laptop).last_seen_at == signed_in + timedelta(minutes=6)
+    clock.shift(timedelta(minutes=4))
+    laptop.get(DASHBOARD)
+    assert session_of(laptop).last_seen_at == signed_in + timedelta(minutes=6)
 
 
 def test_signing_in_as_someone_else_in_the_same_browser_lists_the_new_session_only(alice):

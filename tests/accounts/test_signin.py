@@ -2,14 +2,13 @@ import logging
 import re
 
 import pytest
-import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from accounts import throttle
 from accounts.models import SignInThrottle
-from conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 URL = reverse("accounts:login")
 ADMIN_URL = reverse("admin:login")
@@ -89,20 +88,20 @@ def test_the_throttle_keeps_no_email_address(client, alice):
     assert not SignInThrottle.objects.filter(account__icontains="alice").exists()
 
 
-def test_it_locks_an_account_from_one_address_after_five_failures_in_fifteen_minutes(client, alice):
-    with time_machine.travel("2026-11-21 10:00 +0000", tick=False) as clock:
-        for _ in range(throttle.ACCOUNT_LIMIT):
-            assert LOCKED not in sign_in(client, password="guess").text
-            clock.shift(60)
+@pytest.mark.clock("2026-11-21 10:00 +0000")
+def test_it_locks_an_account_from_one_address_after_five_failures_in_fifteen_minutes(client, alice, clock):
+    for _ in range(throttle.ACCOUNT_LIMIT):
+        assert LOCKED not in sign_in(client, password="guess").text
+        clock.shift(60)
 
-        response = sign_in(client)  # the right password, but locked out
+    response = sign_in(client)  # the right password, but locked out
 
-        assert response.status_code == 200
-        assert LOCKED in response.text
-        assert not signed_in(client)
+    assert response.status_code == 200
+    assert LOCKED in response.text
+    assert not signed_in(client)
 
-        clock.shift(15 * 60)  # the window that began with the first failure is over
-        assert sign_in(client).status_code == 302
+    clock.shift(15 * 60)  # the window that began with the first failure is over
+    assert sign_in(client).status_code == 302
 
 
 def test_five_wrong_passwords_from_one_address_do_not_stop_the_right_password_from_another_address(alice):
@@ -238,13 +237,13 @@ def test_a_successful_sign_in_is_logged(client, alice, caplog):
 
 
 @pytest.mark.django_db
-def test_old_counts_are_removed_and_a_new_window_starts_at_one(db):
-    with time_machine.travel("2026-11-21 10:00 +0000", tick=False) as clock:
-        for _ in range(throttle.ACCOUNT_LIMIT):
-            throttle.take_attempt("carol@example.com", "192.0.2.5")
-        assert throttle.take_attempt("Carol@example.com", "192.0.2.5") == "account"
+@pytest.mark.clock("2026-11-21 10:00 +0000")
+def test_old_counts_are_removed_and_a_new_window_starts_at_one(db, clock):
+    for _ in range(throttle.ACCOUNT_LIMIT):
+        throttle.take_attempt("carol@example.com", "192.0.2.5")
+    assert throttle.take_attempt("Carol@example.com", "192.0.2.5") == "account"
 
-        clock.shift(throttle.WINDOW.total_seconds() + 1)
+    clock.shift(throttle.WINDOW.total_seconds() + 1)
 
-        assert throttle.take_attempt("carol@example.com", "192.0.2.5") is None
-        assert SignInThrottle.objects.get(account=throttle.account_key("carol@example.com")).attempts == 1
+    assert throttle.take_attempt("carol@example.com", "192.0.2.5") is None
+    assert SignInThrottle.objects.get(account=throttle.account_key("carol@example.com")).attempts == 1

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import User
-from conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 URL = reverse("accounts:signup")
 DONE = reverse("accounts:signup_done")

@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_plan, require
+from conftest import require
+from tests.browser.actions import sign_in
+from tests.factories import make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,14 +39,6 @@ def serious_violations(page):
     ]
 
 
-def sign_in(page):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/today/")
-
-
 @pytest.mark.parametrize("path", ["/", "/accounts/signup/", "/accounts/login/"])
 def test_public_pages_have_no_serious_violations(axe_page, path):
     axe_page.goto(path)
@@ -52,14 +46,15 @@ def test_public_pages_have_no_serious_violations(axe_page, path):
     assert serious_violations(axe_page) == []
 
 
-def test_signed_in_pages_have_no_serious_violations(axe_page, alice, catalog):
+def alices_plan(alice):
+    """Step 1 in four months and Step 2 CK in a year, from today."""
     today = timezone.localdate()
-    plan = make_plan(
-        alice,
-        start_date=today,
-        steps={"step1": today + timedelta(days=120), "step2ck": today + timedelta(days=360)},
-        today=today,
-    )
+    steps = {"step1": today + timedelta(days=120), "step2ck": today + timedelta(days=360)}
+    return make_plan(alice, start_date=today, steps=steps, today=today)
+
+
+def test_signed_in_pages_have_no_serious_violations(axe_page, alice, catalog):
+    plan = alices_plan(alice)
     sign_in(axe_page)
 
     found = {}
@@ -103,13 +98,7 @@ def test_the_plan_form_works_with_the_keyboard_alone(axe_page, alice, catalog):
 
 
 def test_pages_fit_a_375_pixel_phone_screen(browser, live_server, alice, catalog):
-    today = timezone.localdate()
-    plan = make_plan(
-        alice,
-        start_date=today,
-        steps={"step1": today + timedelta(days=120), "step2ck": today + timedelta(days=360)},
-        today=today,
-    )
+    plan = alices_plan(alice)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800})
     page = context.new_page()
     sign_in(page)

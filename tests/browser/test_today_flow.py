@@ -1,29 +1,15 @@
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-import conftest
-from conftest import make_plan
 from planner import layout
 from planner.models import Resource, TaskProgress
+from tests.browser.actions import alices_today, sign_in
+from tests.factories import make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def alices_today():
-    # The live server runs on the real clock; Today is computed in New York.
-    return datetime.now(ZoneInfo("America/New_York")).date()
-
-
-def sign_in(page):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(conftest.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/(dashboard|today)/$"))
 
 
 def alices_laid_out_plan(alice):

@@ -1,34 +1,14 @@
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-import conftest
-from conftest import make_plan
 from planner.models import PlanTopic, PracticeExam, StudyLog
+from tests.browser.actions import alices_today, months_after, sign_in
+from tests.factories import make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def alices_today():
-    # The live server runs on the real clock; the forms check dates against today in New York.
-    return datetime.now(ZoneInfo("America/New_York")).date()
-
-
-def months_after(day, months):
-    years, month = divmod(day.month - 1 + months, 12)
-    return date(day.year + years, month + 1, min(day.day, 28))
-
-
-def sign_in(page):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(conftest.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/today/$"))
 
 
 def alices_plan(alice):

@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-import time_machine
 from django import forms
 
 from accounts.models import User
@@ -16,11 +15,7 @@ from usmleprep.lib.bounds import (
     latest_date,
 )
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel("2027-01-15 15:00 +0000", tick=False):
-        yield
+pytestmark = pytest.mark.clock("2027-01-15 15:00 +0000")
 
 
 def errors(field, value):

@@ -1,20 +1,11 @@
-"""Fixtures the tracking tests share: a frozen clock and alice's plan made inside it.
+"""alice's plan as the tracking tests use it, made inside the clock (conftest.py's `clock`, at NOW).
 
-A module opts in with `pytestmark = pytest.mark.usefixtures("clock")`, so the clock starts before
-the clients sign in and their sessions live in the same frozen time. Modules that need another
-moment or another plan define their own `clock` or `plan`, which take precedence.
+A module that needs another plan defines its own `plan`, which takes precedence.
 """
 
 import pytest
-import time_machine
 
-from tests.planner.tracking import NOW, make_alices_plan
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+from tests.factories import make_alices_plan
 
 
 @pytest.fixture

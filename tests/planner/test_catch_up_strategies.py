@@ -3,31 +3,32 @@
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from conftest import make_plan
 from planner import daily, layout
 from planner.models import Allocation, PlanResource, TaskProgress
-from tests.planner.tracking import text
+from tests.factories import make_plan
+from tests.pages import text
 
 START = date(2026, 12, 1)
 EXAM = date(2027, 4, 1)
 # Two days later, nothing ticked in between.
 LATER = date(2026, 12, 3)
 
+# The plan is made on its first day, 10:00 in New York.
+pytestmark = pytest.mark.clock("2026-12-01 15:00 +0000")
+
 
 @pytest.fixture
 def step1(alice, catalog):
-    with time_machine.travel("2026-12-01 15:00 +0000", tick=False):
-        plan = make_plan(alice, start_date=START, steps={"step1": EXAM}, today=START)
+    plan = make_plan(alice, start_date=START, steps={"step1": EXAM}, today=START)
     return plan.milestones.get()
 
 
 @pytest.fixture
-def two_days_later(alice_client):
-    with time_machine.travel("2026-12-03 15:00 +0000", tick=False):
-        yield alice_client
+def two_days_later(alice_client, step1, clock):
+    clock.move_to("2026-12-03 15:00 +0000")
+    return alice_client
 
 
 def next_two_weeks(milestone):
@@ -59,14 +60,14 @@ def test_work_left_undone_for_two_days_shows_with_the_day_it_was_due(two_days_la
 
 
 @pytest.mark.parametrize("strategy", [s for s, _ in layout.Strategy.CHOICES])
-def test_applying_a_strategy_stores_exactly_what_its_preview_showed(step1, strategy):
-    with time_machine.travel("2026-12-03 15:00 +0000", tick=False):
-        option = layout.catch_up_option(step1, LATER, strategy, days=5, extra_hours=1)
-        expected = laid_out(option)
+def test_applying_a_strategy_stores_exactly_what_its_preview_showed(step1, strategy, clock):
+    clock.move_to("2026-12-03 15:00 +0000")
+    option = layout.catch_up_option(step1, LATER, strategy, days=5, extra_hours=1)
+    expected = laid_out(option)
 
-        layout.apply_catch_up(step1, LATER, option)
+    layout.apply_catch_up(step1, LATER, option)
 
-        assert next_two_weeks(step1) == expected
+    assert next_two_weeks(step1) == expected
 
 
 def test_spreading_over_five_days_moves_only_the_work_left_and_keeps_what_was_done(two_days_later, step1):

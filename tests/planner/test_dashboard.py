@@ -6,20 +6,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_plan
 from planner.models import ContentArea, PlanTopic, PracticeExam, StudyLog
-from tests.planner.tracking import (
+from tests.factories import (
     MONDAY,
+    NOW,
     START,
     STEP1_DATE,
     STEP2CK_DATE,
     STEP3_DATE,
     TODAY,
     make_alices_plan,
-    page_text,
-    section,
-    text,
+    make_log,
+    make_plan,
+    make_practice_exam,
 )
+from tests.pages import page_text, section, text
 
 DASHBOARD = reverse("planner:dashboard")
 # The session comes from the cache. User, the person's plans, milestones, topics, study days, hours
@@ -29,15 +30,11 @@ DASHBOARD_QUERIES = 8
 PLAN_PAGE_QUERIES = 7
 
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.clock(NOW)
 
 
 def system(step_code, name):
     return ContentArea.objects.get(step__code=step_code, kind="system", name=name)
-
-
-def log(plan, milestone, day=TODAY, minutes=60, **fields):
-    return StudyLog.objects.create(plan=plan, milestone=milestone, studied_on=day, minutes=minutes, **fields)
 
 
 def card_headings(response):
@@ -162,8 +159,8 @@ def test_high_yield_topics_of_the_next_exam_are_listed_heaviest_first(alice_clie
 
 def test_weakest_areas_need_20_questions_and_come_lowest_first(alice_client, plan, step1):
     step2ck = plan.milestones.get(step__code="step2ck")
-    log(plan, step1, area=system("step1", "Cardiovascular System"), questions_attempted=30, questions_correct=15)
-    log(
+    make_log(plan, step1, area=system("step1", "Cardiovascular System"), questions_attempted=30, questions_correct=15)
+    make_log(
         plan,
         step1,
         area=system("step1", "Respiratory & Renal/Urinary Systems"),
@@ -171,13 +168,15 @@ def test_weakest_areas_need_20_questions_and_come_lowest_first(alice_client, pla
         questions_correct=20,
     )
     endocrine = system("step1", "Reproductive & Endocrine Systems")
-    log(plan, step1, area=endocrine, questions_attempted=10, questions_correct=6)
-    log(plan, step1, area=endocrine, questions_attempted=10, questions_correct=6)
+    make_log(plan, step1, area=endocrine, questions_attempted=10, questions_correct=6)
+    make_log(plan, step1, area=endocrine, questions_attempted=10, questions_correct=6)
     # Too few questions to call a system weak, however few were right.
-    log(plan, step1, area=system("step1", "Gastrointestinal System"), questions_attempted=19, questions_correct=2)
+    make_log(plan, step1, area=system("step1", "Gastrointestinal System"), questions_attempted=19, questions_correct=2)
     # Questions without a system say nothing about one.
-    log(plan, step1, questions_attempted=40, questions_correct=4)
-    log(plan, step2ck, area=system("step2ck", "Cardiovascular System"), questions_attempted=40, questions_correct=30)
+    make_log(plan, step1, questions_attempted=40, questions_correct=4)
+    make_log(
+        plan, step2ck, area=system("step2ck", "Cardiovascular System"), questions_attempted=40, questions_correct=30
+    )
 
     weak = section(alice_client.get(DASHBOARD), "weak-heading")
 
@@ -194,7 +193,7 @@ def test_weakest_areas_need_20_questions_and_come_lowest_first(alice_client, pla
 
 
 def test_without_enough_questions_it_says_how_to_see_weak_areas(alice_client, plan, step1):
-    log(plan, step1, area=system("step1", "Cardiovascular System"), questions_attempted=19, questions_correct=2)
+    make_log(plan, step1, area=system("step1", "Cardiovascular System"), questions_attempted=19, questions_correct=2)
 
     weak = text(section(alice_client.get(DASHBOARD), "weak-heading"))
 
@@ -202,10 +201,11 @@ def test_without_enough_questions_it_says_how_to_see_weak_areas(alice_client, pl
 
 
 def test_hours_this_week_and_the_streak(alice_client, plan, step1):
-    log(plan, step1, day=TODAY - timedelta(days=6), minutes=120)  # last Saturday: not this week, not the streak
+    # Last Saturday: not this week, not the streak.
+    make_log(plan, step1, studied_on=TODAY - timedelta(days=6), minutes=120)
     for days_ago, minutes in [(2, 60), (1, 90), (0, 45)]:
-        log(plan, step1, day=TODAY - timedelta(days=days_ago), minutes=minutes)
-    log(plan, step1, day=TODAY, minutes=15)
+        make_log(plan, step1, studied_on=TODAY - timedelta(days=days_ago), minutes=minutes)
+    make_log(plan, step1, studied_on=TODAY, minutes=15)
 
     habits = text(section(alice_client.get(DASHBOARD), "habits-heading"))
 
@@ -215,7 +215,7 @@ def test_hours_this_week_and_the_streak(alice_client, plan, step1):
 
 def test_the_streak_still_counts_when_today_has_nothing_logged_yet(alice_client, plan, step1):
     for days_ago in [3, 2, 1]:
-        log(plan, step1, day=TODAY - timedelta(days=days_ago))
+        make_log(plan, step1, studied_on=TODAY - timedelta(days=days_ago))
 
     habits = text(section(alice_client.get(DASHBOARD), "habits-heading"))
 
@@ -230,7 +230,7 @@ def test_a_new_plan_has_no_streak_and_no_hours(alice_client, plan):
 
 
 def test_the_charts_carry_a_title_and_a_description(alice_client, plan, step1):
-    PracticeExam.objects.create(plan=plan, milestone=step1, kind="nbme", taken_on=TODAY, score=210)
+    make_practice_exam(plan, step1, score=210)
 
     content = alice_client.get(DASHBOARD).content.decode()
 
@@ -247,7 +247,7 @@ def test_the_charts_carry_a_title_and_a_description(alice_client, plan, step1):
 
 
 def test_without_scores_there_is_no_score_chart(alice_client, plan, step1):
-    PracticeExam.objects.create(plan=plan, milestone=step1, kind="free120", taken_on=TODAY, percent_correct=70)
+    make_practice_exam(plan, step1, kind="free120", percent_correct=70)
 
     content = alice_client.get(DASHBOARD).content.decode()
 
@@ -300,7 +300,7 @@ def test_a_plan_value_is_not_found_for_someone_without_a_plan(alice_client, alic
 
 
 def test_a_score_stored_in_year_1_before_dates_were_bounded_does_not_break_the_dashboard(alice_client, plan, step1):
-    PracticeExam.objects.create(plan=plan, milestone=step1, kind="nbme", taken_on=date(1, 1, 1), score=210)
+    make_practice_exam(plan, step1, taken_on=date(1, 1, 1), score=210)
 
     response = alice_client.get(DASHBOARD)
 
@@ -392,7 +392,7 @@ def test_the_plan_page_runs_the_same_number_of_queries_for_a_small_and_a_large_p
 
     large = large_plan(alice)
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
-        response = alice_client.get(large.get_absolute_url())
+        response = alice_client.get(large.get_absolute_url() + "?all=1")  # every topic, not only the blocks in view
     assert len(done_buttons(response.content.decode())) == PlanTopic.objects.filter(milestone__plan=large).count()
     assert response.content.decode().count('aria-pressed="true"') == 100
 

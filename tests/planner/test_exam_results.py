@@ -6,25 +6,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_plan
 from planner.models import ExamResult, Milestone
-from tests.planner.tracking import (
-    STEP1_DATE,
-    STEP2CK_DATE,
-    TODAY,
-    field_error,
-    fields_with_errors,
-    input_value,
-    page_text,
-    section,
-    text,
-)
+from tests.factories import NOW, STEP1_DATE, STEP2CK_DATE, TODAY, make_plan
+from tests.pages import field_error, fields_with_errors, input_value, page_text, section, text
+from tests.threads import run_together
 
 RETAKE = date(2027, 7, 6)
 START_FOR_BOB = date(2027, 1, 11)
 
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.clock(NOW)
 
 
 def url(milestone):
@@ -374,27 +365,9 @@ def test_the_result_page_requires_sign_in(client, step1):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_bob_cannot_open_alices_result_page(bob_client, step1):
-    assert bob_client.get(url(step1)).status_code == 404
-
-
-def test_bob_cannot_record_a_result_for_alice(bob_client, step1):
-    before = schedule(step1)
-
-    response = bob_client.post(url(step1), failed())
-
-    assert response.status_code == 404
-    assert ExamResult.objects.count() == 0
-    step1.refresh_from_db()
-    assert (step1.status, step1.target_date) == (Milestone.Status.PLANNED, STEP1_DATE)
-    assert schedule(step1) == before
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_double_submit_records_one_attempt(alice, step1):
-    from tests.security.test_concurrency import run_together
-
     answers = []
 
     def submit():

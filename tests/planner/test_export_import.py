@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from conftest import make_user
 from planner import exports, layout, plans
 from planner.models import (
     Allocation,
@@ -28,6 +27,7 @@ from planner.models import (
     PlanResource,
     PlanTopic,
     PracticeExam,
+    PracticeExamSection,
     PracticeExamSlot,
     ReviewItem,
     SelfAssessment,
@@ -36,13 +36,14 @@ from planner.models import (
     TaskProgress,
     Topic,
 )
-from tests.planner.tracking import START, TODAY, make_alices_plan, messages_of, page_text
+from tests.factories import NOW, START, TODAY, make_alices_plan, make_user
+from tests.pages import messages_of, page_text
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.clock(NOW)
 
 NOTE = "Cardio block; ask Dr Rivera about murmurs"
 # The catalog keys (areas, resources, self-assessments), the plans, and one query per kind of record.
-EXPORT_QUERIES = 15
+EXPORT_QUERIES = 16
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def plan(alice, catalog, clock):
         questions_correct=29,
     )
     StudyLog.objects.create(plan=plan, milestone=step1, studied_on=START + timedelta(days=2), minutes=45)
-    PracticeExam.objects.create(
+    form29 = PracticeExam.objects.create(
         plan=plan,
         milestone=step1,
         kind="nbme",
@@ -95,6 +96,7 @@ def plan(alice, catalog, clock):
         percent_correct=66,
         pass_probability=80,
     )
+    PracticeExamSection.objects.create(practice_exam=form29, area=cardio, percent_correct=58, questions=24)
     PracticeExam.objects.create(plan=plan, milestone=step1, kind="other", taken_on=TODAY, percent_correct=71)
     step2 = plan.milestones.get(step__code="step2ck")
     ExamResult.objects.create(milestone=step2, attempt=1, sat_on=date(2027, 1, 8), passed=False)
@@ -135,6 +137,7 @@ def owned_by(user):
             (Allocation, "milestone__plan__owner"),
             (StudyLog, "plan__owner"),
             (PracticeExam, "plan__owner"),
+            (PracticeExamSection, "practice_exam__plan__owner"),
             (ExamResult, "milestone__plan__owner"),
             (DayException, "plan__owner"),
             (ReviewItem, "plan_topic__milestone__plan__owner"),
@@ -262,6 +265,28 @@ def test_export_then_import_into_a_new_account_gives_the_same_document(alice_cli
     assert comparable(again) == comparable(document)
     assert again["profile"]["email"] == "carol@example.com"
     assert again["profile"]["name"] == "Carol Chen"
+
+
+def test_practice_exam_results_by_system_go_out_and_come_back(alice_client, plan):
+    document = export(alice_client)
+    cardio = {"step": "step1", "kind": "system", "name": "Cardiovascular System"}
+    exams = document["plans"][0]["milestones"][0]["practice_exams"]
+    assert [exam["sections"] for exam in exams] == [[{"area": cardio, "percent_correct": 58, "questions": 24}], []]
+    archive = zipfile.ZipFile(io.BytesIO(alice_client.get(reverse("planner:export_csv")).content))
+    rows = list(csv.DictReader(io.StringIO(archive.read("practice_exam_sections.csv").decode("utf-8-sig"))))
+    assert [(r["form_name"], r["area"], r["percent_correct"], r["questions"]) for r in rows] == [
+        ("Form 29", "Cardiovascular System", "58", "24")
+    ]
+    carol = make_user("carol@example.com", name="Carol Chen")
+    client = Client()
+    client.force_login(carol)
+
+    assert post_import(client, document).status_code == 302
+
+    imported = PracticeExamSection.objects.filter(practice_exam__plan__owner=carol)
+    assert list(imported.values_list("practice_exam__form_name", "area__name", "percent_correct", "questions")) == [
+        ("Form 29", "Cardiovascular System", 58, 24)
+    ]
 
 
 def test_an_import_lays_out_the_steps_ahead_and_keeps_completed_work(alice_client, alice, plan):
@@ -465,6 +490,27 @@ def test_a_minimal_document_is_valid(catalog):
 )  # fmt: skip
 def test_the_checks_name_the_item_and_the_field(catalog, document, error):
     assert error in exports.validate_document(document, TODAY)
+
+
+def test_a_section_result_is_checked_like_the_page_checks_it(catalog):
+    cardio = {"step": "step1", "kind": "system", "name": "Cardiovascular System"}
+    pathology = {"step": "step1", "kind": "discipline", "name": "Pathology"}
+    sections = [
+        {"area": cardio, "percent_correct": 101},
+        {"area": cardio, "percent_correct": 50, "questions": 0},
+        {"area": pathology, "percent_correct": 50},
+    ]
+    exam = {"kind": "nbme", "taken_on": "2027-01-05", "percent_correct": 60, "sections": sections}
+
+    errors = exports.validate_document(minimal(practice_exams=[exam]), TODAY)
+
+    at = "plans[0].milestones[0].practice_exams[0].sections"
+    assert errors == [
+        f"{at}[0].percent_correct: not between 0 and 100",
+        f"{at}[1].questions: not between 1 and 400",
+        f"{at}[1].area: a second result for this system",
+        f"{at}[2].area: 'Pathology' is not a system",
+    ]
 
 
 def test_a_naive_completion_time_and_a_second_row_for_a_topic_are_errors(catalog):

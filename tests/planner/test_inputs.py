@@ -3,22 +3,18 @@
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from conftest import make_plan
 from planner import layout
 from planner.forms import StepInputs
 from planner.models import Allocation, DayException, PlanResource, PracticeExamSlot, StudyBlock, TaskProgress
+from tests.factories import make_plan
 
 NOW = "2026-12-01 15:00 +0000"
 START = date(2026, 12, 1)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(NOW)
 
 
 @pytest.fixture

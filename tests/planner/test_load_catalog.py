@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from conftest import make_plan
 from planner.management.commands.load_catalog import CATALOG
 from planner.models import ContentArea, PlanTopic, Resource, SelfAssessment, Source, Step, Topic
+from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -2,25 +2,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_plan
 from planner.models import ContentArea, Milestone, Plan, PlanTopic
-from tests.planner.plan_form import (
-    NOW,
-    STEP1_DATE,
-    STEP2CK_DATE,
-    STEP3_DATE,
-    TODAY,
-    checked_value,
-    field_error,
-    form_data,
-    input_value,
-    text,
-)
+from tests.factories import make_plan
+from tests.pages import checked_value, field_error, input_value, text
+from tests.planner.plan_form import NOW, STEP1_DATE, STEP2CK_DATE, STEP3_DATE, TODAY, form_data
 
 # Nine days into the plan, a Wednesday; within the two weeks a session lasts.
 LATER = "2026-12-02 12:00 +0000"
@@ -29,11 +18,7 @@ ALL_STEPS = {"step1": STEP1_DATE, "step2ck": STEP2CK_DATE, "step3": STEP3_DATE}
 STRENGTH_LABELS = {"official": "official", "secondary": "secondary sources", "single": "one source only"}
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    # Started before the clients sign in, so their sessions live in the same frozen time.
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(NOW)
 
 
 def url(name, plan):
@@ -192,11 +177,12 @@ def test_the_timeline_counts_completed_topics_by_number_and_yield(alice_client, 
     assert timeline_items(response.text)[0].startswith(
         f"Step 1 — exam on 23 Mar 2027, 111 days left · 10 of {count} topics done ({percent}% by yield)"
     )
-    assert response.text.count('aria-pressed="true"') == 10
+    every_topic = alice_client.get(url("plan_detail", plan) + "?all=1")
+    assert every_topic.text.count('aria-pressed="true"') == 10
 
 
 def test_the_plan_page_groups_topics_by_system_with_share_ranges(alice_client, plan):
-    response = alice_client.get(url("plan_detail", plan))
+    response = alice_client.get(url("plan_detail", plan) + "?all=1")
 
     for milestone in plan.milestones.select_related("step"):
         groups = system_groups(milestone_section(response.text, milestone), milestone.step)
@@ -219,7 +205,7 @@ def test_the_plan_page_groups_topics_by_system_with_share_ranges(alice_client, p
 
 
 def test_the_plan_page_marks_each_share_with_the_strength_of_its_source(alice_client, plan):
-    page = alice_client.get(url("plan_detail", plan)).text
+    page = alice_client.get(url("plan_detail", plan) + "?all=1").text
 
     step2ck = plan.milestones.get(step__code="step2ck")
     headings = dict(system_groups(milestone_section(page, step2ck), step2ck.step))
@@ -244,12 +230,14 @@ def test_the_plan_page_runs_the_same_queries_for_any_plan_size(
 
     with django_assert_num_queries(queries):
         response = alice_client.get(url("plan_detail", plan))
+    with django_assert_num_queries(queries):
+        every_topic = alice_client.get(url("plan_detail", plan) + "?all=1")
 
-    assert response.status_code == 200
+    assert response.status_code == every_topic.status_code == 200
     shown = sum(
         len(names)
         for milestone in plan.milestones.select_related("step")
-        for _, names in system_groups(milestone_section(response.text, milestone), milestone.step)
+        for _, names in system_groups(milestone_section(every_topic.text, milestone), milestone.step)
     )
     assert shown == PlanTopic.objects.filter(milestone__plan=plan).count() > 100
 
@@ -317,10 +305,10 @@ def test_a_step_with_completed_topics_cannot_be_dropped(alice_client, alice, cat
     response = alice_client.post(url("plan_edit", plan), data)
 
     assert response.status_code == 200
-    assert field_error(response.text, "step1_choice") == (
+    assert field_error(response, "step1_choice") == (
         "You have completed topics for Step 1; keep it in the plan so that work is not lost."
     )
-    assert checked_value(response.text, "step1_choice") == "skip"
+    assert checked_value(response, "step1_choice") == "skip"
     assert plan.milestones.count() == 2
     assert step1.plan_topics.completed().count() == 3
 
@@ -340,12 +328,12 @@ def test_dropping_an_untouched_step_removes_it_and_opens_the_next_window_at_the_
 
 
 def test_the_edit_form_comes_filled_in_with_the_plan(alice_client, step1_plan):
-    page = alice_client.get(url("plan_edit", step1_plan)).text
+    response = alice_client.get(url("plan_edit", step1_plan))
 
-    assert "Edit “Step 1 sprint”" in page
-    assert input_value(page, "title") == "Step 1 sprint"
-    assert input_value(page, "step1_date") == "2027-03-23"
-    choices = [checked_value(page, f"{code}_choice") for code in ["step1", "step2ck", "step3"]]
+    assert "Edit “Step 1 sprint”" in response.text
+    assert input_value(response, "title") == "Step 1 sprint"
+    assert input_value(response, "step1_date") == "2027-03-23"
+    choices = [checked_value(response, f"{code}_choice") for code in ["step1", "step2ck", "step3"]]
     assert choices == ["plan", "skip", "skip"]
 
 
@@ -402,23 +390,22 @@ def test_an_anonymous_post_neither_creates_nor_deletes(client, plan):
     assert list(Plan.objects.all()) == [plan]
 
 
-def test_a_plan_started_long_ago_can_still_be_renamed(client, alice, catalog):
-    with time_machine.travel("2028-06-01 12:00 +0000", tick=False):
-        client.force_login(alice)
-        plan = make_plan(
-            alice,
-            start_date=date(2026, 3, 1),
-            steps={"step1": "passed", "step2ck": date(2028, 9, 1)},
-            today=date(2026, 3, 1),
-        )
-        data = form_data(title="Renamed", start_date="2026-03-01", step1_choice="passed", step1_date="")
-        data |= {"step2ck_choice": "plan", "step2ck_date": "2028-09-01", "step3_choice": "skip", "step3_date": ""}
+@pytest.mark.clock("2028-06-01 12:00 +0000")
+def test_a_plan_started_long_ago_can_still_be_renamed(alice_client, alice, catalog):
+    plan = make_plan(
+        alice,
+        start_date=date(2026, 3, 1),
+        steps={"step1": "passed", "step2ck": date(2028, 9, 1)},
+        today=date(2026, 3, 1),
+    )
+    data = form_data(title="Renamed", start_date="2026-03-01", step1_choice="passed", step1_date="")
+    data |= {"step2ck_choice": "plan", "step2ck_date": "2028-09-01", "step3_choice": "skip", "step3_date": ""}
 
-        response = client.post(url("plan_edit", plan), data)
+    response = alice_client.post(url("plan_edit", plan), data)
 
-        assert response.status_code == 302, field_error(response.text, "start_date")
-        plan.refresh_from_db()
-        assert plan.title == "Renamed"
+    assert response.status_code == 302, field_error(response, "start_date")
+    plan.refresh_from_db()
+    assert plan.title == "Renamed"
 
 
 def test_the_form_says_what_step3_needs(alice_client, catalog):
@@ -427,3 +414,126 @@ def test_the_form_says_what_step3_needs(alice_client, catalog):
     assert (
         "Needs Step 1 and Step 2 CK passed and an MD or DO degree, and for international graduates ECFMG Certification."
     ) in page
+
+
+# Rendering less: the blocks under way and next, the rest a click away
+
+
+def blocks_in_view(milestone, today):
+    """The names of the system blocks under way on today and next to start, as the layout stored them."""
+    blocks = list(milestone.blocks.exclude(starts_on=None).select_related("area").order_by("starts_on"))
+    now = [b.area.name for b in blocks if b.starts_on <= today <= b.ends_on]
+    upcoming = [b.area.name for b in blocks if b.starts_on > today][:1]
+    return now + upcoming
+
+
+def shown_topics(page, milestone):
+    return {heading: names for heading, names in system_groups(milestone_section(page, milestone), milestone.step)}
+
+
+def heading_of(area):
+    return f"{area.name} {area.share_min}–{area.share_max}% of the exam {STRENGTH_LABELS[area.source.strength]}"
+
+
+def test_the_plan_page_lists_the_topics_of_the_blocks_under_way_and_next_and_no_others(alice_client, plan):
+    page = alice_client.get(url("plan_detail", plan)).text
+
+    step1 = plan.milestones.get(step__code="step1")
+    # The first Step is in its first block today; the later Steps show the block each starts with.
+    assert blocks_in_view(step1, TODAY) == ["Reproductive & Endocrine Systems", "Respiratory & Renal/Urinary Systems"]
+    listed = 0
+    for milestone in plan.milestones.select_related("step"):
+        names = blocks_in_view(milestone, TODAY)
+        assert len(names) == (2 if milestone == step1 else 1)
+        areas = ContentArea.objects.filter(step=milestone.step, name__in=names).select_related("source")
+        expected = {heading_of(a): sorted(a.topics.values_list("name", flat=True)) for a in areas}
+        shown = shown_topics(page, milestone)
+        assert {heading: sorted(topics) for heading, topics in shown.items()} == expected
+        assert [heading.split(" ")[0] for heading in shown] == [name.split(" ")[0] for name in names]  # block order
+        listed += sum(len(topics) for topics in shown.values())
+    assert page.count("data-topic-row") == listed < PlanTopic.objects.filter(milestone__plan=plan).count() / 4
+    assert "Heart failure" not in page  # Step 1's Cardiovascular block comes later
+    section = text(milestone_section(page, step1))
+    assert "Block under way: 23 Nov 2026 to 4 Dec 2026 · 0 of 34 topics done" in section
+    assert "Next block: 5 Dec 2026 to 16 Dec 2026 · 0 of 29 topics done" in section
+
+
+def test_every_other_block_and_the_whole_step_are_a_click_away(alice_client, plan, django_assert_num_queries):
+    step1 = plan.milestones.get(step__code="step1")
+    cardio = ContentArea.objects.get(step=step1.step, name="Cardiovascular System")
+    page = alice_client.get(url("plan_detail", plan)).text
+    link = f"?step={step1.pk}&amp;block={cardio.pk}#topics-{step1.pk}-{cardio.pk}"
+    assert f'<a href="{link}">Cardiovascular System</a>' in page
+
+    with django_assert_num_queries(7):
+        one_more = alice_client.get(url("plan_detail", plan), {"step": step1.pk, "block": cardio.pk}).text
+
+    shown = shown_topics(one_more, step1)
+    assert sorted(shown[heading_of(cardio)]) == sorted(cardio.topics.values_list("name", flat=True))
+    assert len(shown) == 3  # with the blocks under way and next
+    assert f'id="topics-{step1.pk}-{cardio.pk}"' in one_more
+
+    all_link = (
+        f'<a href="?step={step1.pk}&amp;all=1#milestone-{step1.pk}">all {step1.plan_topics.count()} Step 1 topics</a>'
+    )
+    assert all_link in page
+    whole_step = alice_client.get(url("plan_detail", plan), {"step": step1.pk, "all": "1"}).text
+    assert sum(len(names) for names in shown_topics(whole_step, step1).values()) == step1.plan_topics.count()
+    step2ck = plan.milestones.get(step__code="step2ck")
+    assert len(shown_topics(whole_step, step2ck)) == 1  # the other Steps stay as they were
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"step": "abc", "block": "1"}, {"step": "9" * 40, "block": "-1", "all": "yes"}, {"block": "\x00"}],
+    ids=["not a number", "huge and negative", "a control character"],
+)
+def test_odd_parameters_show_the_usual_page(alice_client, plan, query):
+    usual = alice_client.get(url("plan_detail", plan)).text
+
+    response = alice_client.get(url("plan_detail", plan), query)
+
+    assert response.status_code == 200
+    assert response.text.count("data-topic-row") == usual.count("data-topic-row")
+
+
+def test_another_plans_block_is_not_shown_here(alice_client, alice, plan, catalog):
+    other = make_plan(alice, title="Another", start_date=TODAY, steps={"step1": STEP1_DATE}, today=TODAY)
+    other_step1 = other.milestones.get()
+    cardio = ContentArea.objects.get(step=other_step1.step, name="Cardiovascular System")
+
+    page = alice_client.get(url("plan_detail", plan), {"step": other_step1.pk, "block": cardio.pk}).text
+
+    assert "Heart failure" not in page
+
+
+def test_a_topic_ticked_without_javascript_comes_back_to_the_same_block(alice_client, plan):
+    step1 = plan.milestones.get(step__code="step1")
+    cardio = ContentArea.objects.get(step=step1.step, name="Cardiovascular System")
+    topic = step1.plan_topics.get(topic__name="Heart failure")
+    here = f"{url('plan_detail', plan)}?step={step1.pk}&block={cardio.pk}"
+    page = alice_client.get(here).text
+    assert f'name="next" value="{here.replace("&", "&amp;")}"' in page
+
+    response = alice_client.post(reverse("planner:topic_toggle", args=[topic.pk]), {"done": "1", "next": here})
+
+    assert response.status_code == 302
+    assert response.url == here
+    row = re.search(
+        r"<tr\b[^>]*data-topic-row[^>]*>(?:(?!</tr>).)*Heart failure.*?</tr>", alice_client.get(here).text, re.DOTALL
+    )
+    assert 'class="table-success"' in row.group(0)
+    assert 'aria-pressed="true"' in row.group(0)
+
+
+def test_after_content_review_no_block_lists_topics_but_all_are_a_click_away(alice_client, alice, step1_plan, clock):
+    step1 = step1_plan.milestones.get()
+    last_block = step1.blocks.exclude(starts_on=None).order_by("-ends_on").first()
+    clock.move_to(f"{(last_block.ends_on + timedelta(days=1)).isoformat()} 15:00 +0000")
+    alice_client.force_login(alice)
+
+    page = alice_client.get(url("plan_detail", step1_plan)).text
+
+    assert "data-topic-row" not in page
+    assert "No system block is under way or still to come." in text(page)
+    assert f'href="?step={step1.pk}&amp;all=1#milestone-{step1.pk}"' in page

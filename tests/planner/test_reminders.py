@@ -17,9 +17,9 @@ from django.utils import timezone
 from accounts import unsubscribe
 from accounts.models import ReminderEmail, User
 from accounts.unsubscribe import make_token
-from conftest import make_plan, make_user
 from planner import readiness, reminders
 from planner.models import PlanResource, PracticeExam, PracticeExamSlot, SelfAssessment
+from tests.factories import make_plan, make_user
 
 pytestmark = pytest.mark.django_db
 

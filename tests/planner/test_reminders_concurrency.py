@@ -4,14 +4,13 @@ import time
 from collections import Counter
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.mail.backends import locmem
 
 from accounts.models import ReminderEmail
 from planner import reminders
 from tests.planner.test_reminders import NY_0700, person, step1_plan
-from tests.security.test_concurrency import run_together
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -39,22 +38,22 @@ def sent_to():
     return Counter(message.to[0] for message in mail.outbox)
 
 
+@pytest.mark.clock(NY_0700)
 def test_two_senders_at_the_same_moment_send_each_person_one_digest(people):
-    with time_machine.travel(NY_0700, tick=False):
-        run_together(reminders.send_due, reminders.send_due)
+    run_together(reminders.send_due, reminders.send_due)
 
     assert sent_to() == Counter({user.email: 1 for user in people})
     assert set(ReminderEmail.objects.values_list("status", flat=True)) == {ReminderEmail.Status.SENT}
 
 
+@pytest.mark.clock(NY_0700)
 def test_two_senders_retrying_failed_emails_at_once_send_each_one_once(people):
     for user in people:
         ReminderEmail.objects.create(
             user=user, kind=ReminderEmail.Kind.DAILY_DIGEST, local_date="2026-12-02", status=ReminderEmail.Status.FAILED
         )
 
-    with time_machine.travel(NY_0700, tick=False):
-        run_together(reminders.send_due, reminders.send_due)
+    run_together(reminders.send_due, reminders.send_due)
 
     assert sent_to() == Counter({user.email: 1 for user in people})
     assert set(ReminderEmail.objects.values_list("status", "attempts")) == {(ReminderEmail.Status.SENT, 2)}

@@ -1,28 +1,27 @@
 """Spaced review of completed topics: FSRS cards that know the exam date, on Today within the day's hours."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_plan
 from planner import layout, plans
 from planner.models import ReviewItem
+from tests.factories import make_plan
+from tests.pages import text
+from tests.planner.plan_form import form_data
 
 START = date(2026, 12, 1)
 EXAM = date(2027, 2, 1)
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel("2026-12-01 15:00 +0000", tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock("2026-12-01 15:00 +0000")
 
 
 @pytest.fixture
-def step1(alice, catalog, clock):
+def step1(alice, catalog):
     plan = make_plan(alice, start_date=START, steps={"step1": EXAM}, today=START)
     return plan.milestones.get()
 
@@ -109,3 +108,85 @@ def test_a_plan_without_review_shows_none_and_gives_the_whole_day_to_tasks(step1
 
     assert stored.calendar.minutes_on(START) == stored.minutes_available(START)
     assert stored.reviews_on(EXAM - timedelta(days=2)) == []
+
+
+# Turning review off from the plan form
+
+
+def edit_data(plan, **overrides):
+    """The edit form of the step1 fixture's plan as it comes filled in, review ticked; overrides win."""
+    data = form_data(
+        title=plan.title,
+        start_date=plan.start_date.isoformat(),
+        step1_date=EXAM.isoformat(),
+        step2ck_choice="skip",
+        step2ck_date="",
+        step3_choice="skip",
+        step3_date="",
+        reviews_enabled="on",
+    )
+    data.update(overrides)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def review_checkbox(page):
+    tag = re.search(r'<input type="checkbox" name="reviews_enabled"[^>]*>', page)
+    assert tag, "no review checkbox"
+    return tag.group(0)
+
+
+def phase_minutes(milestone):
+    """{phase: (minutes the stored layout says are available, the whole hours of the phase's days)}."""
+    milestone.refresh_from_db()
+    whole_days = layout.calendar_for(milestone.plan, [], whole_days=True)
+    available = {name.replace(" ", "_"): minutes for name, _, minutes in milestone.layout_summary["loads"]}
+    return {
+        name: (
+            available[name],
+            sum(whole_days.minutes_on(first + timedelta(days=n)) for n in range((last - first).days + 1)),
+        )
+        for name, (first, last) in milestone.phases.items()
+    }
+
+
+def test_the_plan_form_offers_spaced_review_ticked_for_a_new_plan(alice_client, catalog):
+    page = alice_client.get(reverse("planner:plan_create")).text
+
+    assert " checked" in review_checkbox(page)
+    assert "Spaced review of completed topics" in text(page)
+    assert "Keeps a tenth of each study day for short reviews of the topics you have ticked done" in text(page)
+
+
+def test_turning_review_off_lays_the_days_out_again_whole_and_today_shows_no_reviews(alice_client, step1, clock):
+    (topic,) = complete(step1, 1)
+    item = ReviewItem.objects.get(plan_topic=topic)
+    clock.move_to(f"{item.due_on.isoformat()} 15:00 +0000")
+    assert "Reviews" in text(alice_client.get(reverse("planner:today")).text)
+    assert all(available < whole for available, whole in phase_minutes(step1).values())
+
+    response = alice_client.post(
+        reverse("planner:plan_edit", args=[step1.plan.pk]), edit_data(step1.plan, reviews_enabled=None)
+    )
+
+    assert response.status_code == 302
+    step1.plan.refresh_from_db()
+    assert step1.plan.reviews_enabled is False
+    assert all(available == whole for available, whole in phase_minutes(step1).values())
+    today = alice_client.get(reverse("planner:today"))
+    assert today.context["reviews"] == []
+    assert "Reviews" not in text(today.text)
+    assert " checked" not in review_checkbox(alice_client.get(reverse("planner:plan_edit", args=[step1.plan.pk])).text)
+
+
+def test_turning_review_back_on_keeps_a_tenth_of_each_day_again(alice_client, step1):
+    alice_client.post(reverse("planner:plan_edit", args=[step1.plan.pk]), edit_data(step1.plan, reviews_enabled=None))
+    assert all(available == whole for available, whole in phase_minutes(step1).values())
+
+    response = alice_client.post(reverse("planner:plan_edit", args=[step1.plan.pk]), edit_data(step1.plan))
+
+    assert response.status_code == 302
+    step1.plan.refresh_from_db()
+    assert step1.plan.reviews_enabled is True
+    minutes = phase_minutes(step1)
+    assert minutes
+    assert all(available == round(whole * (1 - layout.REVIEW_SHARE)) for available, whole in minutes.values())

@@ -4,30 +4,30 @@ import re
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_plan
-from planner.models import PlanLink, PlanTopic, PracticeExam, SelfAssessment, StudyLog
-from tests.planner.test_feed import START, drop_unnumbered_books, make_address, token_of
-from tests.planner.test_layout import EXAM, make_step1_plan
-from tests.planner.tracking import messages_of, page_text, section, text
+from planner.models import PlanLink, PlanTopic, SelfAssessment
+from tests.factories import LAID_OUT_EXAM as EXAM
+from tests.factories import (
+    LAID_OUT_NOW,
+    make_log,
+    make_practice_exam,
+    make_step1_plan,
+    make_three_year_plan,
+    make_week_long_plan,
+)
+from tests.factories import LAID_OUT_START as START
+from tests.pages import messages_of, page_text, section, text
+from tests.planner.test_feed import drop_unnumbered_books, make_address, token_of
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.clock(LAID_OUT_NOW)
 
-NOW = "2026-12-01 15:00 +0000"
 NOTE = "Felt anxious after the cardiology block, call Dr Rivera"
 # The link with its plan and owner, the milestones, the plan's topics, the stored layout (days off,
 # allocations, resources, system names, practice exams, progress, review items) and the practice exams.
 SHARE_QUERIES = 11
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -36,11 +36,10 @@ def plan(alice, catalog, clock):
     topic = PlanTopic.objects.filter(milestone=milestone).order_by("position").first()
     topic.completed_at = timezone.now()
     topic.save()
-    StudyLog.objects.create(plan=plan, milestone=milestone, studied_on=START, minutes=90, note=NOTE)
-    PracticeExam.objects.create(
-        plan=plan,
-        milestone=milestone,
-        kind=PracticeExam.Kind.NBME,
+    make_log(plan, milestone, studied_on=START, minutes=90, note=NOTE)
+    make_practice_exam(
+        plan,
+        milestone,
         form=SelfAssessment.objects.get(key="nbme_step1_29"),
         form_name="Form 29",
         taken_on=START - timedelta(days=3),
@@ -158,16 +157,6 @@ def test_an_expiry_a_year_ahead_is_accepted(alice_client, plan):
     assert PlanLink.objects.get().expires_on == date(2027, 12, 1)
 
 
-def test_bob_cannot_make_or_revoke_alices_share_link(client, bob, alice_client, plan):
-    share(alice_client, plan)
-    before = list(PlanLink.objects.values())
-    client.force_login(bob)
-
-    assert client.post(reverse("planner:share_new", args=[plan.pk]), {"expires_on": ""}).status_code == 404
-    assert client.post(reverse("planner:share_revoke", args=[plan.pk])).status_code == 404
-    assert list(PlanLink.objects.values()) == before
-
-
 @pytest.mark.parametrize("token", ["y" * 43, "nope", "%E2%80%AE" + "a" * 40], ids=["unknown", "short", "bidi"])
 def test_a_wrong_token_is_404(alice_client, plan, token):
     share(alice_client, plan)
@@ -194,14 +183,8 @@ def test_the_share_page_counts_days_in_the_owners_time_zone(alice_client, plan, 
 def test_the_share_page_runs_the_same_queries_for_a_week_long_plan_and_a_three_year_one(
     alice, alice_client, catalog, django_assert_num_queries
 ):
-    short, _ = make_step1_plan(alice, exam=START + timedelta(days=8), forms=[])
-    long_plan = make_plan(
-        alice,
-        start_date=START,
-        steps={"step1": date(2027, 6, 1), "step2ck": date(2028, 3, 1), "step3": date(2029, 11, 1)},
-        today=START,
-        title="Three years",
-    )
+    short = make_week_long_plan(alice)
+    long_plan = make_three_year_plan(alice)
     drop_unnumbered_books(long_plan)
 
     for plan in (short, long_plan):

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import time_machine
 from django import forms
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -29,21 +28,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import User
-from conftest import PASSWORD
 from planner.models import (
+    Allocation,
     DayException,
-    ExamResult,
-    Milestone,
     Plan,
-    PlanResource,
+    PlanLink,
     PlanTopic,
-    PracticeExam,
     ReviewItem,
-    StudyLog,
-    TaskProgress,
+    StudyBlock,
 )
 from planner.plans import set_topic_done
-from tests.security.test_ownership_matrix import MATRIX, NOW, alice_objects
+from tests.factories import NOW, PASSWORD
+from tests.security.test_ownership_matrix import ALICES_RECORDS, MATRIX, alice_objects, rows_of
 from usmleprep.lib.bounds import BoundedDateField, refuse_control_characters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,10 +90,20 @@ class Form:
     """An address that takes POST: the fields its view reads, each with values a person would type (a
     list, or a function of alice's objects), and how to build the address."""
 
-    fields: dict = field(default_factory=dict)
+    fields: dict = field(default_factory=dict)  # or a function of alice's objects giving it
     address: object = None  # a function of alice's objects giving the address's arguments
     signed_out: bool = False  # posted without signing in: sign-in, sign-up, password reset
     prepare: object = None  # a function of (client, objects) run before each post
+
+
+def section_fields(objects):
+    """The results-by-system form names its fields by the system's id: the first three of the exam's Step."""
+    areas = objects["milestone"].step.areas.filter(kind="system").order_by("position")[:3]
+    return {
+        f"{name}_{area.pk}": values
+        for area in areas
+        for name, values in [("percent", ["0", "55", "100"]), ("questions", ["1", "20", "400"])]
+    }
 
 
 # url name -> Form. Keep the field names in step with the forms; a new address that takes POST needs a row.
@@ -130,6 +136,7 @@ FORMS = {
         address_of("plan"),
     ),
     "planner:practice_exam_delete": Form({}, address_of("exam")),
+    "planner:practice_exam_sections": Form(section_fields, address_of("exam")),
     "planner:catch_up": Form({}, address_of("milestone")),
     "planner:exam_result": Form(
         {"sat_on": DAY, "passed": ["yes", "no"], "score": SCORE, "new_target_date": DAY}, address_of("milestone")
@@ -167,6 +174,7 @@ FORMS = {
         },
         address_of("milestone"),
     ),
+    "planner:exam_date": Form({"target_date": DAY, "apply": ["1"]}, address_of("milestone")),
     "planner:days_off": Form(
         {"starts_on": DAY, "ends_on": DAY, "hours": HOURS, "note": TEXT, "apply": ["1"]}, address_of("plan")
     ),
@@ -206,7 +214,15 @@ FORMS = {
 
 # Query parameters the views read, with values a person's browser would send. Django's sign-in and
 # sign-out read `next`.
-QUERY_PARAMETERS = {"plan": ["1"], "next": NEXT, "month": ["2027-01", "2027-13", "0001-01", "9999-12"]}
+QUERY_PARAMETERS = {
+    "plan": ["1"],
+    "next": NEXT,
+    "month": ["2027-01", "2027-13", "0001-01", "9999-12"],
+    # The plan page: one Step's system (a milestone and an area id), or every topic.
+    "step": ["1"],
+    "block": ["1"],
+    "all": ["1", "0"],
+}
 
 HOSTILE_TEXT = [
     "",
@@ -271,20 +287,9 @@ def snapshot(alice):
         last_due=Max("due_on"),
         minutes=Sum("planned_minutes"),
     )
-    rows = {
-        model.__name__: sorted(map(repr, model.objects.filter(**{lookup: alice}).values()))
-        for model, lookup in [
-            (Plan, "owner"),
-            (Milestone, "plan__owner"),
-            (StudyLog, "plan__owner"),
-            (PracticeExam, "plan__owner"),
-            (ExamResult, "milestone__plan__owner"),
-            (DayException, "plan__owner"),
-            (PlanResource, "milestone__plan__owner"),
-            (TaskProgress, "plan_resource__milestone__plan__owner"),
-            (ReviewItem, "plan_topic__milestone__plan__owner"),
-        ]
-    }
+    # The topics are summed above; the day-by-day layout and the links are left out.
+    left_out = (PlanTopic, StudyBlock, Allocation, PlanLink)
+    rows = rows_of(alice, [(model, lookup) for model, lookup in ALICES_RECORDS if model not in left_out])
     return rows | {
         "topics": topics,
         "alice": list(User.objects.filter(pk=alice.pk).values()),
@@ -312,13 +317,7 @@ def clean_cache():
 
 
 # The clock starts before anyone signs in, so sessions live in the same frozen time.
-pytestmark = pytest.mark.usefixtures("clock")
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(NOW)
 
 
 # The walkers: what the URLconf and the views' code say, against the rows above.
@@ -414,7 +413,8 @@ def is_success(response):
 def test_no_post_gives_a_server_error_and_a_refused_one_changes_nothing(alice, catalog, url_name):
     form = FORMS[url_name]
     objects = objects_of(alice)
-    sensible = {name: values(objects) if callable(values) else values for name, values in form.fields.items()}
+    fields = form.fields(objects) if callable(form.fields) else form.fields
+    sensible = {name: values(objects) if callable(values) else values for name, values in fields.items()}
     url = reverse(url_name, args=form.address(objects) if form.address else [])
     client = Client(enforce_csrf_checks=True)
     # A one-click unsubscribe link is posted by mail clients without a token.

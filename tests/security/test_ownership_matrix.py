@@ -4,13 +4,12 @@ method the address accepts: each answers 404 and nothing of alice's changes.
 The matrix is checked against the URLconf, so an address added later without a row here fails.
 """
 
+import re
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import make_plan
 from planner import plans
 from planner.models import (
     Allocation,
@@ -18,33 +17,33 @@ from planner.models import (
     ExamResult,
     Milestone,
     Plan,
+    PlanLink,
     PlanResource,
     PlanTopic,
     PracticeExam,
+    PracticeExamSection,
     ReviewItem,
     StudyBlock,
     StudyLog,
     TaskProgress,
 )
+from tests.factories import NOW, START, make_alices_plan, make_log, make_practice_exam
 
-NOW = "2027-01-15 15:00 +0000"
+# What alice wrote, which no page bob gets may show.
+ALICES_WORDS = ["Alice’s private plan", "Alice’s secret note", "Alice’s form"]
 
 
 def alice_objects(alice):
-    plan = make_plan(
-        alice,
-        start_date=date(2027, 1, 4),
-        steps={"step1": date(2027, 5, 4), "step2ck": date(2028, 1, 4)},
-        today=date(2027, 1, 4),
-    )
+    plan = make_alices_plan(alice, title="Alice’s private plan", today=START)
     step1 = plan.milestones.get(step__code="step1")
     topic = step1.plan_topics.first()
-    log = StudyLog.objects.create(plan=plan, milestone=step1, studied_on=date(2027, 1, 10), minutes=60)
-    exam = PracticeExam.objects.create(
-        plan=plan, milestone=step1, kind="nbme", taken_on=date(2027, 1, 11), percent_correct=70
-    )
+    log = make_log(plan, step1, studied_on=date(2027, 1, 10), note="Alice’s secret note")
+    exam = make_practice_exam(plan, step1, taken_on=date(2027, 1, 11), percent_correct=70, form_name="Alice’s form")
     day_off = DayException.objects.create(plan=plan, starts_on=date(2027, 2, 1), ends_on=date(2027, 2, 2))
     completed = plans.set_topic_done(step1.plan_topics.last(), done=True)
+    # Her calendar feed and share link, which bob must neither replace nor revoke.
+    PlanLink.issue(plan, PlanLink.Kind.CALENDAR)
+    PlanLink.issue(plan, PlanLink.Kind.SHARE, expires_on=date(2027, 3, 1))
     return {
         "plan": plan,
         "milestone": step1,
@@ -65,6 +64,12 @@ def task_post(objects):
         "day": "2027-01-04",
         "done": "1",
     }
+
+
+def sections_post(objects):
+    """A percent correct for the first system of the exam's Step."""
+    area = objects["milestone"].step.areas.filter(kind="system").order_by("position").first()
+    return {f"percent_{area.pk}": "55", f"questions_{area.pk}": "20"}
 
 
 def plan_post(objects):
@@ -99,10 +104,12 @@ MATRIX = {
         lambda o: {"milestone": o["milestone"].pk, "kind": "nbme", "taken_on": "2027-01-12", "score": 220},
     ),
     "planner:practice_exam_delete": ("exam", ["POST"], lambda o: {}),
+    "planner:practice_exam_sections": ("exam", ["GET", "POST"], sections_post),
     "planner:catch_up": ("milestone", ["GET", "POST"], lambda o: {}),
     "planner:exam_result": ("milestone", ["GET", "POST"], lambda o: {"sat_on": "2027-01-14", "passed": "yes"}),
     "planner:topic_toggle": ("topic", ["POST"], lambda o: {"done": "1"}),
     "planner:resources": ("milestone", ["GET", "POST"], lambda o: {}),
+    "planner:exam_date": ("milestone", ["GET", "POST"], lambda o: {"target_date": "2027-06-01", "apply": "1"}),
     "planner:days_off": (
         "plan",
         ["GET", "POST"],
@@ -133,25 +140,34 @@ def routes_with_object_ids(patterns=None, namespace=""):
     return found
 
 
-def snapshot(alice):
-    plans = Plan.objects.filter(owner=alice)
+# Every kind of record alice owns, with the lookup from it to her.
+ALICES_RECORDS = [
+    (Plan, "owner"),
+    (Milestone, "plan__owner"),
+    (PlanTopic, "milestone__plan__owner"),
+    (StudyLog, "plan__owner"),
+    (PracticeExam, "plan__owner"),
+    (PracticeExamSection, "practice_exam__plan__owner"),
+    (ExamResult, "milestone__plan__owner"),
+    (DayException, "plan__owner"),
+    (PlanResource, "milestone__plan__owner"),
+    (StudyBlock, "milestone__plan__owner"),
+    (Allocation, "milestone__plan__owner"),
+    (TaskProgress, "plan_resource__milestone__plan__owner"),
+    (ReviewItem, "plan_topic__milestone__plan__owner"),
+    (PlanLink, "plan__owner"),
+]
+
+
+def rows_of(alice, records=ALICES_RECORDS):
+    """alice's records of each kind, every field of each, in an order that compares."""
     return {
-        model.__name__: sorted(map(repr, model.objects.filter(**{lookup: alice}).values()))
-        for model, lookup in [
-            (Plan, "owner"),
-            (Milestone, "plan__owner"),
-            (PlanTopic, "milestone__plan__owner"),
-            (StudyLog, "plan__owner"),
-            (PracticeExam, "plan__owner"),
-            (ExamResult, "milestone__plan__owner"),
-            (DayException, "plan__owner"),
-            (PlanResource, "milestone__plan__owner"),
-            (StudyBlock, "milestone__plan__owner"),
-            (Allocation, "milestone__plan__owner"),
-            (TaskProgress, "plan_resource__milestone__plan__owner"),
-            (ReviewItem, "plan_topic__milestone__plan__owner"),
-        ]
-    } | {"plans": plans.count()}
+        model.__name__: sorted(map(repr, model.objects.filter(**{lookup: alice}).values())) for model, lookup in records
+    }
+
+
+def snapshot(alice):
+    return rows_of(alice) | {"plans": Plan.objects.filter(owner=alice).count()}
 
 
 def test_every_address_with_an_object_id_has_a_row_in_the_matrix():
@@ -161,29 +177,47 @@ def test_every_address_with_an_object_id_has_a_row_in_the_matrix():
 @pytest.mark.parametrize(
     ("url_name", "method"), [(name, method) for name, (_, methods, _) in MATRIX.items() for method in methods]
 )
+@pytest.mark.clock(NOW)
 def test_bob_gets_404_and_changes_nothing(client, alice, bob, catalog, url_name, method):
-    with time_machine.travel(NOW, tick=False):
-        objects = alice_objects(alice)
-        kind, _, post_data = MATRIX[url_name]
-        url = reverse(url_name, args=[objects[kind].pk])
-        before = snapshot(alice)
-        client.force_login(bob)
+    objects = alice_objects(alice)
+    kind, _, post_data = MATRIX[url_name]
+    url = reverse(url_name, args=[objects[kind].pk])
+    before = snapshot(alice)
+    client.force_login(bob)
 
-        response = client.get(url) if method == "GET" else client.post(url, post_data(objects))
+    response = client.get(url) if method == "GET" else client.post(url, post_data(objects))
 
-        assert response.status_code == 404
-        assert snapshot(alice) == before
+    assert response.status_code == 404
+    assert not [words for words in ALICES_WORDS if words in response.text]
+    assert snapshot(alice) == before
 
 
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
+@pytest.mark.clock(NOW)
 def test_alice_reaches_every_address_in_the_matrix(client, alice, catalog, url_name):
     # The 404s above mean something only if the same request works for the owner.
-    with time_machine.travel(NOW, tick=False):
-        client.force_login(alice)
-        objects = alice_objects(alice)
-        kind, methods, post_data = MATRIX[url_name]
-        url = reverse(url_name, args=[objects[kind].pk])
+    client.force_login(alice)
+    objects = alice_objects(alice)
+    kind, methods, post_data = MATRIX[url_name]
+    url = reverse(url_name, args=[objects[kind].pk])
 
-        response = client.get(url) if "GET" in methods else client.post(url, post_data(objects))
+    response = client.get(url) if "GET" in methods else client.post(url, post_data(objects))
 
-        assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.clock(NOW)
+def test_bob_cannot_tell_alices_plan_from_a_missing_one(client, alice, bob, catalog):
+    plan = alice_objects(alice)["plan"]
+    missing = Plan.objects.order_by("-pk").first().pk + 1
+    client.force_login(bob)
+
+    theirs = client.get(reverse("planner:plan_detail", args=[plan.pk]))
+    nobodys = client.get(reverse("planner:plan_detail", args=[missing]))
+
+    assert theirs.status_code == nobodys.status_code == 404
+    assert without_csrf_token(theirs.text) == without_csrf_token(nobodys.text)
+
+
+def without_csrf_token(page):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)

@@ -4,12 +4,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD
-from tests.security.test_ownership_matrix import MATRIX, NOW, alice_objects, snapshot
+from tests.factories import NOW, PASSWORD
+from tests.security.test_ownership_matrix import MATRIX, alice_objects, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,17 +25,17 @@ OTHER_POST_URLS = [
 
 
 @pytest.mark.parametrize(("url_name", "kind"), POST_URLS)
+@pytest.mark.clock(NOW)
 def test_a_post_without_the_csrf_token_is_refused(alice, catalog, url_name, kind):
-    with time_machine.travel(NOW, tick=False):
-        objects = alice_objects(alice)
-        before = snapshot(alice)
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(alice)
+    objects = alice_objects(alice)
+    before = snapshot(alice)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
 
-        response = client.post(reverse(url_name, args=[objects[kind].pk]), MATRIX[url_name][2](objects))
+    response = client.post(reverse(url_name, args=[objects[kind].pk]), MATRIX[url_name][2](objects))
 
-        assert response.status_code == 403
-        assert snapshot(alice) == before
+    assert response.status_code == 403
+    assert snapshot(alice) == before
 
 
 @pytest.mark.parametrize("url_name", OTHER_POST_URLS)
@@ -47,19 +46,19 @@ def test_account_and_plan_forms_need_the_csrf_token_too(alice, catalog, url_name
     assert client.post(reverse(url_name), {"password": PASSWORD}).status_code == 403
 
 
+@pytest.mark.clock(NOW)
 def test_get_never_changes_data(client, alice, catalog):
-    with time_machine.travel(NOW, tick=False):
-        client.force_login(alice)
-        objects = alice_objects(alice)
-        before = snapshot(alice)
+    client.force_login(alice)
+    objects = alice_objects(alice)
+    before = snapshot(alice)
 
-        for url_name, (kind, _methods, _) in MATRIX.items():
-            response = client.get(reverse(url_name, args=[objects[kind].pk]))
-            assert response.status_code in (200, 405), url_name
-        for url_name in ["planner:dashboard", "planner:plan_list", "planner:plan_create", "accounts:delete"]:
-            assert client.get(reverse(url_name)).status_code == 200
+    for url_name, (kind, _methods, _) in MATRIX.items():
+        response = client.get(reverse(url_name, args=[objects[kind].pk]))
+        assert response.status_code in (200, 405), url_name
+    for url_name in ["planner:dashboard", "planner:plan_list", "planner:plan_create", "accounts:delete"]:
+        assert client.get(reverse(url_name)).status_code == 200
 
-        assert snapshot(alice) == before
+    assert snapshot(alice) == before
 
 
 def test_sign_in_changes_the_session_and_the_csrf_token(alice):
@@ -167,23 +166,29 @@ def production_env():
     }
 
 
-def test_production_settings_turn_on_hsts_and_secure_cookies_with_host_only_names():
-    code = (
-        "from django.conf import settings as s; "
-        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
-        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, "
-        "s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH)"
-    )
+def settings_in_production(env, *names):
+    """The values of these settings, as a fresh process started with this environment prints them."""
+    code = f"from django.conf import settings as s; print({', '.join(f's.{name}' for name in names)})"
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
-        env=production_env() | {"DJANGO_SETTINGS_MODULE": "usmleprep.settings"},
+        env=env,
         capture_output=True,
         text=True,
         check=True,
     )
+    return result.stdout.split()
 
-    assert result.stdout.split() == [
+
+def test_production_settings_turn_on_hsts_and_secure_cookies_with_host_only_names():
+    shown = settings_in_production(
+        production_env() | {"DJANGO_SETTINGS_MODULE": "usmleprep.settings"},
+        *("SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"),
+        *("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN"),
+        *("SESSION_COOKIE_PATH", "CSRF_COOKIE_PATH"),
+    )
+
+    assert shown == [
         "31536000",
         "True",
         "True",
@@ -199,17 +204,11 @@ def test_production_settings_turn_on_hsts_and_secure_cookies_with_host_only_name
 
 def test_without_secure_cookies_the_cookie_names_stay_plain():
     # __Host- cookies need Secure; a plain-HTTP deployment (the benchmark, the restart test) keeps the usual names.
-    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=production_env() | {"SECURE_COOKIES": "0"},
-        capture_output=True,
-        text=True,
-        check=True,
+    shown = settings_in_production(
+        production_env() | {"SECURE_COOKIES": "0"}, "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME"
     )
 
-    assert result.stdout.split() == ["sessionid", "csrftoken"]
+    assert shown == ["sessionid", "csrftoken"]
 
 
 def test_production_settings_pass_the_deploy_check():
@@ -238,16 +237,7 @@ def test_with_debug_unset_the_app_is_in_production_mode_and_refuses_to_start_wit
     # A deployment that forgets DEBUG must not show Django's debug pages with the URL list.
     env = production_env()
     del env["DEBUG"]
-    code = "from django.conf import settings as s; print(s.DEBUG)"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.split() == ["False"]
+    assert settings_in_production(env, "DEBUG") == ["False"]
 
     del env["SECRET_KEY"]
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)

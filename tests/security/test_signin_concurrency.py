@@ -5,15 +5,16 @@ the password checks, whatever the throttle does to stop them.
 """
 
 import threading
+from functools import partial
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from accounts import throttle
-from conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,27 +37,13 @@ def password_checks(settings):
 
 
 def guess_at_once(emails, address):
-    barrier = threading.Barrier(len(emails))
-    statuses, errors = [], []
+    statuses = []
 
     def guess(email):
-        try:
-            client = Client(REMOTE_ADDR=address)
-            barrier.wait()
-            statuses.append(
-                client.post(reverse("accounts:login"), {"username": email, "password": "guess"}).status_code
-            )
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        login = {"username": email, "password": "guess"}
+        statuses.append(Client(REMOTE_ADDR=address).post(reverse("accounts:login"), login).status_code)
 
-    threads = [threading.Thread(target=guess, args=(email,)) for email in emails]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    run_together(*[partial(guess, email) for email in emails])
     return statuses
 
 

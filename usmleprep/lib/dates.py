@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.utils.dateformat import format as format_date
 
-
 # Every date a person reads, in pages, messages and emails, in one of these forms; always with its year,
 # since a plan spans years. The templates' `|human` filter (usmleprep/templatetags/dates.py) uses them too.
 DATE_STYLES = {

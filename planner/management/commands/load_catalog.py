@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from planner import figures
 from planner.models import ContentArea, Resource, ResourceSection, SelfAssessment, Source, Step, Topic
 
 CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "usmle.yaml"
@@ -231,4 +232,6 @@ class Command(BaseCommand):
         data = yaml.safe_load(options["file"].read_text())
         with transaction.atomic():
             summary = Catalog(data, timezone.localdate()).load()
+        # After the commit, so no page computed from the old catalog is stored under the new version.
+        figures.catalog_changed()
         self.stdout.write(summary)
