@@ -6,7 +6,7 @@ app_name = "planner"
 
 urlpatterns = [
     path("", plans.landing, name="landing"),
-    path("dashboard/", plans.dashboard, name="dashboard"),
+    path("dashboard/", today.dashboard, name="dashboard"),
     path("today/", today.today, name="today"),
     path("plans/<int:pk>/calendar/", today.calendar, name="calendar"),
     path("milestones/<int:pk>/tasks/", tracking.task_done, name="task_done"),

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from planner import dashboard as dashboard_data
 from planner import figures, layout, plans, progress
 from planner.forms import CatchUpForm, DayExceptionForm, ExamDateForm, PlanForm, StepInputs, plannable_steps
 from planner.models import DayException, Milestone, Plan, PlanTopic, StudyBlock
-from planner.views.access import chosen_plan, owned, owned_milestone, owned_plan
+from planner.views.access import owned, owned_milestone, owned_plan
 from usmleprep.lib.dates import human
 
 
@@ -24,17 +23,6 @@ def landing(request):
     if request.user.is_authenticated:
         return redirect("planner:today")
     return render(request, "planner/landing.html")
-
-
-@require_safe
-def dashboard(request):
-    plans = list(Plan.objects.for_user(request.user))
-    plan = chosen_plan(plans, request.GET.get("plan"))
-    if plan is None:
-        return render(request, "planner/dashboard.html", {"plans": plans})
-    today = timezone.localdate()
-    context = figures.cached(plan, "dashboard", today, lambda: dashboard_data.build(plan, today))
-    return render(request, "planner/dashboard.html", {"plans": plans, **context, "plan": plan})
 
 
 @require_safe

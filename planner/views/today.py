@@ -1,23 +1,36 @@
-"""Today, the signed-in home, and the month calendar of a plan."""
+"""The pages that show a plan's figures, cached until the plan changes (planner/figures.py): Today, the
+signed-in home; the dashboard; and the month calendar."""
 
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from planner import agenda, figures
+from planner import dashboard as dashboard_data
 from planner.models import Plan
 from planner.views.access import chosen_plan, owned_plan
 
 
-@require_safe
-def today(request):
+def chosen_plan_page(request, template, page, build):
+    """`template` for the person's plan asked for (?plan=), else their newest, with build(plan, today)."""
     plans = list(Plan.objects.for_user(request.user))
     plan = chosen_plan(plans, request.GET.get("plan"))
     if plan is None:
-        return render(request, "planner/today.html", {"plans": plans})
-    day = timezone.localdate()
-    context = figures.cached(plan, "today", day, lambda: agenda.today_context(plan, day))
-    return render(request, "planner/today.html", {"plans": plans, **context, "plan": plan})
+        return render(request, template, {"plans": plans})
+    today = timezone.localdate()
+    context = figures.cached(plan, page, today, lambda: build(plan, today))
+    # The live plan over the cached copy: the figures may be older than the plan's own row.
+    return render(request, template, {"plans": plans, **context, "plan": plan})
+
+
+@require_safe
+def today(request):
+    return chosen_plan_page(request, "planner/today.html", "today", agenda.today_context)
+
+
+@require_safe
+def dashboard(request):
+    return chosen_plan_page(request, "planner/dashboard.html", "dashboard", dashboard_data.build)
 
 
 @require_safe

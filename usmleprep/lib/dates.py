@@ -7,6 +7,7 @@ from django.utils.dateformat import format as format_date
 DATE_STYLES = {
     "date": "j M Y",  # 3 Mar 2027
     "weekday": "D j M Y",  # Wed 3 Mar 2027
+    "full": "j F Y",  # 3 March 2027
     "long": "l j F Y",  # Wednesday 3 March 2027
     "month": "F Y",  # March 2027
 }
