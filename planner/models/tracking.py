@@ -127,6 +127,8 @@ class ExamResult(models.Model):
         ordering = ["attempt"]
         constraints = [
             models.UniqueConstraint(fields=["milestone", "attempt"], name="unique_attempt_per_milestone"),
+            # One sitting a day: a second result on the same day is a double submission, not an attempt.
+            models.UniqueConstraint(fields=["milestone", "sat_on"], name="unique_sitting_per_day"),
             # USMLE allows at most four attempts at a Step (since 2021-07-01).
             models.CheckConstraint(condition=Q(attempt__gte=1, attempt__lte=4), name="examresult_attempt_1_to_4"),
         ]

@@ -379,3 +379,13 @@ def test_a_double_submit_records_one_attempt(alice, step1):
 
     assert sorted(answers) == [200, 302]
     assert step1.results.count() == 1
+
+
+def test_the_database_refuses_two_sittings_of_a_step_on_one_day(alice):
+    from django.db import IntegrityError, transaction
+
+    milestone = make_plan(alice, start_date=TODAY, steps={"step1": STEP1_DATE}).milestones.get()
+    ExamResult.objects.create(milestone=milestone, attempt=1, sat_on=date(2027, 1, 14), passed=False)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExamResult.objects.create(milestone=milestone, attempt=2, sat_on=date(2027, 1, 14), passed=True)
