@@ -7,6 +7,7 @@ from planner.models import (
     Milestone,
     Plan,
     PracticeExam,
+    PracticeExamSection,
     Resource,
     ResourceSection,
     SelfAssessment,
@@ -99,10 +100,17 @@ class StudyLogAdmin(admin.ModelAdmin):
     raw_id_fields = ["plan", "milestone", "area"]
 
 
+class PracticeExamSectionInline(admin.TabularInline):
+    model = PracticeExamSection
+    raw_id_fields = ["area"]
+    extra = 0
+
+
 @admin.register(PracticeExam)
 class PracticeExamAdmin(admin.ModelAdmin):
     list_display = ["taken_on", "plan", "kind", "form_name", "score", "percent_correct", "pass_probability"]
     raw_id_fields = ["plan", "milestone", "form"]
+    inlines = [PracticeExamSectionInline]
 
 
 @admin.register(ExamResult)

@@ -44,3 +44,20 @@ def test_people_who_are_not_staff_cannot_reach_the_admin(alice_client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+def test_a_practice_exams_results_by_system_show_in_the_admin(client, alice):
+    from planner.models import ContentArea, PracticeExamSection
+    from tests.factories import make_practice_exam, make_step1_plan
+
+    admin = User.objects.create_superuser("admin@example.com", "admin passphrase 42", name="Admin")
+    client.force_login(admin)
+    plan, milestone = make_step1_plan(alice)
+    exam = make_practice_exam(plan, milestone)
+    area = ContentArea.objects.filter(step=exam.milestone.step).order_by("pk").first()
+    PracticeExamSection.objects.create(practice_exam=exam, area=area, percent_correct=58)
+
+    response = client.get(reverse("admin:planner_practiceexam_change", args=[exam.pk]))
+
+    assert response.status_code == 200
+    assert 'value="58"' in response.text
