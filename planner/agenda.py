@@ -117,6 +117,8 @@ def task_row(step, task):
         area_id=task.block_key,
         amount=task.amount,
         unit=resource.unit if resource else "",
+        # A practice exam counts as done once a score for its self-assessment is recorded.
+        recorded=int(task.kind == daily.PRACTICE_EXAM and task.resource_key in step.recorded_forms),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from planner import daily, figures, review, weakness
@@ -543,6 +543,7 @@ class StoredStep:
     calendar: daily.StudyCalendar
     resources_by_key: dict
     recorded: dict  # units recorded since the layout was made, by (resource, system)
+    recorded_forms: frozenset = frozenset()  # the self-assessments with a practice exam recorded
 
     def progress_by_allocation(self, today):
         """Done units by allocation index: what was recorded of a resource for a system goes first to
@@ -597,7 +598,12 @@ class StoredPlan:
         names = {area.pk: area.name for area in areas}
         self.weakest = {m.pk: weakness.final_review_systems(areas, m.step_id) for m in milestones}
         slots = defaultdict(list)
-        for slot in PracticeExamSlot.objects.filter(milestone__in=ids, day__isnull=False).select_related("form"):
+        taken = PracticeExam.objects.filter(milestone=OuterRef("milestone"), form=OuterRef("form"))
+        for slot in (
+            PracticeExamSlot.objects.filter(milestone__in=ids, day__isnull=False)
+            .select_related("form")
+            .annotate(is_recorded=Exists(taken))
+        ):
             slots[slot.milestone_id].append(slot)
         progress = defaultdict(int)
         laid_out_at = {m.pk: m.laid_out_at for m in milestones}
@@ -675,7 +681,8 @@ class StoredPlan:
         )
         layout = stored_layout(milestone, layout_allocations, exams, names)
         recorded = {key: units for key, units in progress.items() if key[0] in resources}
-        return StoredStep(milestone, layout, self.calendar, resources, recorded)
+        recorded_forms = frozenset(s.form_id for s in slots if s.is_recorded)
+        return StoredStep(milestone, layout, self.calendar, resources, recorded, recorded_forms)
 
     def tasks_between(self, first, last):
         """{day: [(StoredStep, Task)]} for the days from first to last."""

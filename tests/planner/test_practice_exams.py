@@ -444,6 +444,12 @@ def test_a_planned_practice_exam_is_recorded_from_its_task(alice_client, alice, 
     assert (exam.milestone, exam.form, exam.taken_on) == (milestone, slot.form, slot.day)
     assert (exam.percent_correct, exam.pass_probability) == (66, 81)
 
+    # Back on Today, the task is done and offers the score instead of asking for it again.
+    today = alice_client.get(reverse("planner:today"))
+    labels = [text(str(a)) for a in elements(today, "a")]
+    assert "Score recorded" in labels
+    assert not [href for a in elements(today, "a") if f"form={slot.form_id}" in (href := dict(a.attributes)["href"])]
+
 
 def test_the_form_starts_from_the_suggested_step_form_and_day(alice_client, plan, step2ck):
     response = alice_client.get(
