@@ -45,9 +45,10 @@ test: $(INSTALLED) $(AXE) chromium
 	@case "$$DATABASE_URL" in postgres*) $(BIN)/python -m pytest -m postgres;; esac
 
 # Load benchmark against the database DATABASE_URL names (see README): gunicorn + Debian's wrk, loopback only.
+# Options go through BENCH_ARGS: make bench BENCH_ARGS="--users 10000" (bench/run.py --help lists them).
 bench: $(INSTALLED)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
