@@ -12,8 +12,6 @@ import time_machine
 from tests.factories import NOW, make_user
 
 # For the modules that still import these from here; new code imports tests.factories.
-from tests.factories import PASSWORD as PASSWORD
-from tests.factories import make_plan as make_plan
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -190,3 +190,23 @@ def test_turning_review_back_on_keeps_a_tenth_of_each_day_again(alice_client, st
     minutes = phase_minutes(step1)
     assert minutes
     assert all(available == round(whole * (1 - layout.REVIEW_SHARE)) for available, whole in minutes.values())
+
+
+def test_today_and_the_dashboard_run_the_same_queries_with_one_review_item_or_hundreds(
+    alice_client, step1, clock, django_assert_num_queries
+):
+    from tests.planner.test_dashboard import DASHBOARD_QUERIES
+    from tests.planner.test_today import TODAY_QUERIES
+
+    for count in (1, 200):
+        complete(step1, count)
+        assert ReviewItem.objects.filter(plan_topic__milestone=step1).count() == count
+        clock.move_to("2027-01-25 15:00 +0000")  # the final stretch: reviews of every completed topic
+        alice_client.force_login(step1.plan.owner)  # weeks later, the first session has ended
+        with django_assert_num_queries(TODAY_QUERIES):
+            today = alice_client.get(reverse("planner:today"))
+        with django_assert_num_queries(DASHBOARD_QUERIES):
+            alice_client.get(reverse("planner:dashboard"))
+        clock.move_to("2026-12-01 15:00 +0000")
+
+        assert today.context["reviews"]
