@@ -35,6 +35,7 @@ from usmleprep.lib.bounds import (
     BoundedIntegerField,
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
+    SquashedTextField,
     bounded_formfield,
     could_be_id,
 )
@@ -60,6 +61,7 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["title", "start_date", *Plan.HOUR_FIELDS, "reviews_enabled"]
         formfield_callback = bounded_formfield
+        field_classes = {"title": SquashedTextField}
         labels = {
             "title": "Plan title",
             "start_date": "Start date",
@@ -126,9 +128,6 @@ class PlanForm(forms.ModelForm):
 
     def hour_fields(self):
         return [self[name] for name in Plan.HOUR_FIELDS]
-
-    def clean_title(self):
-        return " ".join(self.cleaned_data["title"].split())
 
     def clean_start_date(self):
         start_date = self.cleaned_data["start_date"]
@@ -332,6 +331,7 @@ class StudyLogForm(PlanRecordForm):
         model = StudyLog
         fields = ["milestone", "studied_on", "minutes", "area", "note", "questions_attempted", "questions_correct"]
         formfield_callback = bounded_formfield
+        field_classes = {"note": SquashedTextField}
         labels = {
             "milestone": "Step",
             "minutes": "Minutes studied",
@@ -352,9 +352,6 @@ class StudyLogForm(PlanRecordForm):
 
     def clean_studied_on(self):
         return not_in_future(self.cleaned_data["studied_on"], self.today)
-
-    def clean_note(self):
-        return " ".join(self.cleaned_data["note"].split())
 
     def clean(self):
         cleaned = super().clean()
@@ -400,6 +397,7 @@ class PracticeExamForm(PlanRecordForm):
             "form_name",
         ]
         formfield_callback = bounded_formfield
+        field_classes = {"form_name": SquashedTextField}
         labels = {
             "kind": "Kind of practice exam",
             "form_name": "Form (optional)",
@@ -460,9 +458,6 @@ class PracticeExamForm(PlanRecordForm):
 
     def clean_taken_on(self):
         return not_in_future(self.cleaned_data["taken_on"], self.today)
-
-    def clean_form_name(self):
-        return " ".join(self.cleaned_data["form_name"].split())
 
     def clean(self):
         cleaned = super().clean()
@@ -689,10 +684,8 @@ class CustomResourceForm(CompactFieldsMixin, forms.ModelForm):
         model = PlanResource
         fields = ["name", "kind", "unit", "total", "done_before", "minutes_per_unit"]
         formfield_callback = bounded_formfield
+        field_classes = {"name": SquashedTextField}
         labels = {"total": "Size", "done_before": "Done", "minutes_per_unit": "Minutes each"}
-
-    def clean_name(self):
-        return " ".join(self.cleaned_data["name"].split())
 
     def clean(self):
         cleaned = super().clean()
@@ -832,6 +825,7 @@ class DayExceptionForm(forms.ModelForm):
         model = DayException
         fields = ["starts_on", "ends_on", "hours", "note"]
         formfield_callback = bounded_formfield
+        field_classes = {"note": SquashedTextField}
         labels = {"starts_on": "From", "ends_on": "To (the same day for one day)", "hours": "Study hours on these days"}
 
     @transaction.atomic
@@ -840,9 +834,6 @@ class DayExceptionForm(forms.ModelForm):
         if commit:
             figures.bump(exception.plan_id)
         return exception
-
-    def clean_note(self):
-        return " ".join(self.cleaned_data["note"].split())
 
     def clean(self):
         cleaned = super().clean()

@@ -107,3 +107,16 @@ def test_a_list_of_ids_with_one_that_cannot_be_an_id_is_refused(db, value):
     field = BoundedModelMultipleChoiceField(queryset=StudyLog.objects.all())
 
     assert errors(field, ["1", value]) == [f"“{value}” is not a valid value."]
+
+
+@pytest.mark.parametrize("typed", ["Road\vto residency", "Road\x1cto residency", "Road\x00to residency"])
+def test_a_squashed_text_refuses_control_characters_that_split_would_hide(typed):
+    from django.core.exceptions import ValidationError
+
+    from usmleprep.lib.bounds import SquashedTextField
+
+    field = SquashedTextField(max_length=120)
+
+    assert field.clean("  Road \t to\n residency ") == "Road to residency"
+    with pytest.raises(ValidationError, match="invisible control characters"):
+        field.clean(typed)

@@ -86,7 +86,10 @@ class SquashedTextField(PlainTextField):
     """A line of text (a name, a title, a note): runs of spaces, tabs and line breaks become one space."""
 
     def to_python(self, value):
-        return " ".join(super().to_python(value).split())
+        text = super().to_python(value)
+        # Checked before squashing: split() takes \v, \f and \x1c to \x1f for spaces, and would hide them.
+        refuse_control_characters(text)
+        return " ".join(text.split())
 
 
 class BoundedIntegerField(forms.IntegerField):
@@ -115,7 +118,7 @@ def bounded_formfield(db_field, **kwargs):
         low, high = _limits(db_field)
         kwargs = {"form_class": BoundedIntegerField, "min_value": low, "max_value": high, **kwargs}
     field = db_field.formfield(**kwargs)
-    if isinstance(field, forms.CharField):
+    if isinstance(field, forms.CharField) and not isinstance(field, PlainTextField):
         without_control_characters(field)
     return field
 
