@@ -55,7 +55,8 @@ def done_buttons(fragment):
     return [
         (html.unescape(name), action, pressed)
         for action, pressed, name in re.findall(
-            r'<button type="submit" formaction="([^"]+)" name="done" value="[01]" class="btn btn-sm topic-toggle" '
+            r'<button type="submit" form="topic-toggle-form" formaction="([^"]+)" name="done" value="[01]" '
+            r'class="btn btn-sm topic-toggle" '
             r'aria-pressed="(true|false)"><span class="topic-box" aria-hidden="true"></span>Done'
             r'<span class="visually-hidden">: (.*?)</span></button>',
             fragment,
@@ -121,10 +122,12 @@ def test_this_weeks_topics_have_done_buttons(alice_client, plan, step1):
     assert expected
     assert all(pt.milestone_id == step1.pk for pt in expected)
 
-    week = section(alice_client.get(DASHBOARD), "week-heading")
+    page = alice_client.get(DASHBOARD)
+    week = section(page, "week-heading")
 
     assert done_buttons(week) == [(pt.topic.name, toggle_url(pt), "false") for pt in expected]
-    assert '<input type="hidden" name="next" value="/dashboard/">' in week
+    # The buttons post the page's one toggle form, which brings the person back here.
+    assert '<input type="hidden" name="next" value="/dashboard/">' in page.text
 
 
 def test_a_topic_done_this_week_shows_pressed(alice_client, step1):
