@@ -81,6 +81,12 @@ def checked_value(response, name):
     return checked[0] if checked else None
 
 
+def is_ticked(response, name):
+    """Whether the one checkbox named `name` is ticked."""
+    (box,) = elements(response, "input", type="checkbox", name=name)
+    return _has(box, "checked")
+
+
 def selected_value(response, name):
     chosen = [_attribute(option, "value") for option in _options(response, name) if _has(option, "selected")]
     assert len(chosen) <= 1

@@ -58,6 +58,7 @@ def _rows_written(cleaned):
         TaskProgress: sum(len(r["progress"]) for m in milestones for r in m["resources"]),
         StudyLog: sum(len(m["study_logs"]) for m in milestones),
         PracticeExam: sum(len(m["practice_exams"]) for m in milestones),
+        PracticeExamSection: sum(len(e["sections"]) for m in milestones for e in m["practice_exams"]),
     }
 
 

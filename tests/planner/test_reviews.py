@@ -1,6 +1,5 @@
 """Spaced review of completed topics: FSRS cards that know the exam date, on Today within the day's hours."""
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from django.utils import timezone
 from planner import layout, plans
 from planner.models import ReviewItem
 from tests.factories import make_plan
-from tests.pages import text
+from tests.pages import is_ticked, page_text, text
 from tests.planner.plan_form import form_data
 
 START = date(2026, 12, 1)
@@ -129,12 +128,6 @@ def edit_data(plan, **overrides):
     return {name: value for name, value in data.items() if value is not None}
 
 
-def review_checkbox(page):
-    tag = re.search(r'<input type="checkbox" name="reviews_enabled"[^>]*>', page)
-    assert tag, "no review checkbox"
-    return tag.group(0)
-
-
 def phase_minutes(milestone):
     """{phase: (minutes the stored layout says are available, the whole hours of the phase's days)}."""
     milestone.refresh_from_db()
@@ -150,11 +143,11 @@ def phase_minutes(milestone):
 
 
 def test_the_plan_form_offers_spaced_review_ticked_for_a_new_plan(alice_client, catalog):
-    page = alice_client.get(reverse("planner:plan_create")).text
+    page = alice_client.get(reverse("planner:plan_create"))
 
-    assert " checked" in review_checkbox(page)
-    assert "Spaced review of completed topics" in text(page)
-    assert "Keeps a tenth of each study day for short reviews of the topics you have ticked done" in text(page)
+    assert is_ticked(page, "reviews_enabled")
+    assert "Spaced review of completed topics" in page_text(page)
+    assert "Keeps a tenth of each study day for short reviews of the topics you have ticked done" in page_text(page)
 
 
 def test_turning_review_off_lays_the_days_out_again_whole_and_today_shows_no_reviews(alice_client, step1, clock):
@@ -175,7 +168,7 @@ def test_turning_review_off_lays_the_days_out_again_whole_and_today_shows_no_rev
     today = alice_client.get(reverse("planner:today"))
     assert today.context["reviews"] == []
     assert "Reviews" not in text(today.text)
-    assert " checked" not in review_checkbox(alice_client.get(reverse("planner:plan_edit", args=[step1.plan.pk])).text)
+    assert not is_ticked(alice_client.get(reverse("planner:plan_edit", args=[step1.plan.pk])), "reviews_enabled")
 
 
 def test_turning_review_back_on_keeps_a_tenth_of_each_day_again(alice_client, step1):

@@ -1,7 +1,6 @@
 """Weak systems fused from study logs, tasks and practice-exam sections; the page that takes section
 results; the weakest systems on Today and in the final review."""
 
-import re
 from datetime import date
 
 import pytest
@@ -20,7 +19,7 @@ from tests.factories import (
     make_practice_exam,
     make_step1_plan,
 )
-from tests.pages import messages_of, page_text, section, text
+from tests.pages import element_text, elements, field_error, input_value, messages_of, page_text, section, text
 from tests.planner.test_today import TODAY_QUERIES
 
 pytestmark = pytest.mark.clock(NOW)
@@ -182,7 +181,7 @@ def test_the_page_lists_the_steps_systems_and_saves_what_is_entered(alice_client
     cardio, gi = system(CARDIO), system(GI)
 
     page = alice_client.get(sections_url(exam))
-    rows = [text(row) for row in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page.content.decode())]
+    rows = [element_text(row) for row in elements(page, "th", scope="row")]
     assert rows == list(
         ContentArea.objects.filter(step=step1.step, kind="system").order_by("position").values_list("name", flat=True)
     )
@@ -201,8 +200,7 @@ def test_the_page_lists_the_steps_systems_and_saves_what_is_entered(alice_client
     }
     assert saved == {(cardio.pk, 48, None), (gi.pk, 71, 22)}
     assert messages_of(alice_client.get(response.url, follow=True)) == ["Saved 2 system results for " + str(exam) + "."]
-    again = alice_client.get(sections_url(exam)).content.decode()
-    assert re.search(rf'name="percent_{gi.pk}" value="71"', again)
+    assert input_value(alice_client.get(sections_url(exam)), f"percent_{gi.pk}") == "71"
 
 
 def test_a_system_left_blank_has_no_result(alice_client, plan, step1):
@@ -236,17 +234,12 @@ def test_a_percent_out_of_range_gets_a_message_next_to_it_and_nothing_is_saved(
     )
 
     assert response.status_code == 200
-    error = re.search(
-        rf'<div class="invalid-feedback d-block" id="id_percent_{cardio.pk}_error">(.*?)</div>',
-        response.content.decode(),
-    )
-    assert error
-    assert text(error.group(1)) == message
+    assert field_error(response, f"percent_{cardio.pk}") == message
     assert f'aria-describedby="id_percent_{cardio.pk}_error"' in response.content.decode()
     assert "Nothing was saved." in page_text(response)
     assert list(PracticeExamSection.objects.values_list("percent_correct", flat=True)) == [71]
     # What was typed stays in the form.
-    assert re.search(rf'name="percent_{system(GI).pk}" value="60"', response.content.decode())
+    assert input_value(response, f"percent_{system(GI).pk}") == "60"
 
 
 def test_questions_without_a_percent_ask_for_the_percent(alice_client, plan, step1):
