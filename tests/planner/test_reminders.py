@@ -6,7 +6,6 @@ from datetime import date
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core import mail, signing
 from django.core.mail.backends import locmem
 from django.core.management import CommandError, call_command
@@ -71,9 +70,15 @@ def step1_plan(owner, steps=None):
     return make_plan(owner, start_date=START, steps=steps or {"step1": STEP1_DATE}, today=START)
 
 
-def send(moment):
-    with time_machine.travel(moment, tick=False):
+@pytest.fixture
+def send(clock):
+    """Runs the reminder job with the clock at `moment`, as cron would at that time."""
+
+    def send_at(moment):
+        clock.move_to(moment)
         return reminders.send_due()
+
+    return send_at
 
 
 def recipients(kind=None):
@@ -97,7 +102,7 @@ def alice_in_new_york(alice, catalog):
 # When
 
 
-def test_a_person_in_new_york_gets_the_digest_from_7_new_york_time_and_not_before(alice_in_new_york):
+def test_a_person_in_new_york_gets_the_digest_from_7_new_york_time_and_not_before(alice_in_new_york, send):
     send(NY_0659)
     assert mail.outbox == []
 
@@ -107,13 +112,13 @@ def test_a_person_in_new_york_gets_the_digest_from_7_new_york_time_and_not_befor
     assert mail.outbox[0].subject == "Your study plan for 2 Dec 2026"
 
 
-def test_a_morning_missed_until_noon_is_not_sent_late(alice_in_new_york):
+def test_a_morning_missed_until_noon_is_not_sent_late(alice_in_new_york, send):
     send(NY_NOON)
 
     assert mail.outbox == []
 
 
-def test_a_person_in_tokyo_gets_the_digest_at_their_own_morning(alice_in_new_york):
+def test_a_person_in_tokyo_gets_the_digest_at_their_own_morning(alice_in_new_york, send):
     carol = person("carol@example.com", "Asia/Tokyo")
     step1_plan(carol)
 
@@ -127,7 +132,7 @@ def test_a_person_in_tokyo_gets_the_digest_at_their_own_morning(alice_in_new_yor
     assert ReminderEmail.objects.get(user=carol).local_date == date(2026, 12, 2)
 
 
-def test_each_digest_goes_once_a_day_however_often_the_command_runs(alice_in_new_york):
+def test_each_digest_goes_once_a_day_however_often_the_command_runs(alice_in_new_york, send):
     send(NY_0700)
     send(NY_0700)
     send("2026-12-02 13:35 +0000")
@@ -140,7 +145,7 @@ def test_each_digest_goes_once_a_day_however_often_the_command_runs(alice_in_new
     assert mail.outbox[1].subject == "Your study plan for 3 Dec 2026"
 
 
-def test_nobody_gets_reminders_without_turning_them_on_or_without_a_confirmed_email(alice, bob, catalog):
+def test_nobody_gets_reminders_without_turning_them_on_or_without_a_confirmed_email(alice, bob, catalog, send):
     opt_in(alice, daily=False)
     opt_in(bob, daily=True, verified=False)
     bob.time_zone = "America/New_York"
@@ -154,7 +159,7 @@ def test_nobody_gets_reminders_without_turning_them_on_or_without_a_confirmed_em
     assert not ReminderEmail.objects.exists()
 
 
-def test_an_inactive_account_gets_no_reminders(alice_in_new_york):
+def test_an_inactive_account_gets_no_reminders(alice_in_new_york, send):
     User.objects.filter(pk=alice_in_new_york.pk).update(is_active=False)
 
     send(NY_0700)
@@ -162,7 +167,7 @@ def test_an_inactive_account_gets_no_reminders(alice_in_new_york):
     assert mail.outbox == []
 
 
-def test_a_time_zone_we_do_not_know_stops_nobody_elses_digest(alice_in_new_york, bob, caplog):
+def test_a_time_zone_we_do_not_know_stops_nobody_elses_digest(alice_in_new_york, bob, caplog, send):
     opt_in(bob)
     User.objects.filter(pk=bob.pk).update(time_zone="Mars/Olympus_Mons")
 
@@ -172,7 +177,7 @@ def test_a_time_zone_we_do_not_know_stops_nobody_elses_digest(alice_in_new_york,
     assert "reminder_unknown_time_zone zone='Mars/Olympus_Mons'" in caplog.text
 
 
-def test_a_person_with_nothing_to_do_gets_no_email_and_is_not_looked_at_again_that_morning(alice, catalog):
+def test_a_person_with_nothing_to_do_gets_no_email_and_is_not_looked_at_again_that_morning(alice, catalog, send):
     opt_in(alice)
 
     send(NY_0700)
@@ -185,10 +190,10 @@ def test_a_person_with_nothing_to_do_gets_no_email_and_is_not_looked_at_again_th
 # What the daily digest says
 
 
-def test_the_digest_lists_todays_tasks_and_overdue_work_with_the_day_it_was_due(alice_in_new_york):
+def test_the_digest_lists_todays_tasks_and_overdue_work_with_the_day_it_was_due(alice_in_new_york, clock, send):
     plan = alice_in_new_york.plans.get()
-    with time_machine.travel(NY_0700, tick=False):
-        digest = reminders.daily_digest(alice_in_new_york, date(2026, 12, 2))
+    clock.move_to(NY_0700)
+    digest = reminders.daily_digest(alice_in_new_york, date(2026, 12, 2))
 
     send(NY_0700)
 
@@ -207,7 +212,7 @@ def test_the_digest_lists_todays_tasks_and_overdue_work_with_the_day_it_was_due(
     assert "due Tue 1 Dec 2026" in html_of(message)
 
 
-def test_the_digest_quotes_neither_the_persons_name_in_text_nor_anything_unescaped_in_html(alice_in_new_york):
+def test_the_digest_quotes_neither_the_persons_name_in_text_nor_anything_unescaped_in_html(alice_in_new_york, send):
     PlanResource.objects.filter(milestone__plan__owner=alice_in_new_york, resource__kind="book").update(
         name="<script>alert(1)</script> notes"
     )
@@ -230,7 +235,7 @@ def test_the_digest_is_built_in_a_fixed_number_of_queries(alice_in_new_york, dja
     assert digest.tasks
 
 
-def test_a_run_costs_a_fixed_number_of_queries_per_person(alice_in_new_york, django_assert_max_num_queries):
+def test_a_run_costs_a_fixed_number_of_queries_per_person(alice_in_new_york, django_assert_max_num_queries, send):
     for name in ("dave", "erin"):
         step1_plan(person(f"{name}@example.com", "America/Toronto"))
 
@@ -279,7 +284,7 @@ def monday_plan(alice, catalog):
 
 
 def test_the_weekly_summary_on_monday_shows_progress_per_step_the_next_practice_exam_and_the_forecast(
-    monday_plan, catalog
+    monday_plan, catalog, send
 ):
     step1_results = [
         readiness.PracticeResult(date(2026, 12, 3), None, 62, 70, "percent_and_pass_probability"),
@@ -313,14 +318,14 @@ def test_the_weekly_summary_on_monday_shows_progress_per_step_the_next_practice_
     assert step1_verdict.sentence in html_of(message)
 
 
-def test_the_weekly_summary_goes_on_monday_mornings_only(monday_plan):
+def test_the_weekly_summary_goes_on_monday_mornings_only(monday_plan, send):
     send("2026-12-08 12:30 +0000")  # Tuesday, 07:30 in New York
     send("2026-12-07 11:30 +0000")  # Monday, 06:30 in New York
 
     assert mail.outbox == []
 
 
-def test_a_step_without_enough_practice_exams_has_no_forecast_line(alice, catalog):
+def test_a_step_without_enough_practice_exams_has_no_forecast_line(alice, catalog, send):
     opt_in(alice, daily=False, weekly=True)
     step1_plan(alice)
 
@@ -340,7 +345,9 @@ def test_the_weekly_summary_is_built_in_a_fixed_number_of_queries(monday_plan, a
 # Failures
 
 
-def test_a_failing_email_stops_nobody_elses_and_is_tried_again_on_the_next_run(alice_in_new_york, settings, caplog):
+def test_a_failing_email_stops_nobody_elses_and_is_tried_again_on_the_next_run(
+    alice_in_new_york, settings, caplog, send
+):
     carol = person(REFUSED, "America/New_York")
     step1_plan(carol)
     dave = person("dave@example.com", "America/New_York")
@@ -367,7 +374,7 @@ def test_a_failing_email_stops_nobody_elses_and_is_tried_again_on_the_next_run(a
     assert (claim.status, claim.attempts) == (ReminderEmail.Status.SENT, 2)
 
 
-def test_an_address_that_keeps_failing_is_left_alone_after_five_tries(alice, catalog, settings):
+def test_an_address_that_keeps_failing_is_left_alone_after_five_tries(alice, catalog, settings, send):
     carol = person(REFUSED, "America/New_York")
     step1_plan(carol)
     settings.EMAIL_BACKEND = "tests.planner.test_reminders.RefusingBackend"
@@ -378,9 +385,9 @@ def test_an_address_that_keeps_failing_is_left_alone_after_five_tries(alice, cat
     assert ReminderEmail.objects.get(user=carol).attempts == ReminderEmail.MAX_ATTEMPTS
 
 
-def test_an_email_claimed_by_a_run_that_died_is_sent_an_hour_later(alice_in_new_york):
-    with time_machine.travel(NY_0700, tick=False):
-        ReminderEmail.objects.claim(alice_in_new_york.pk, DAILY, date(2026, 12, 2))
+def test_an_email_claimed_by_a_run_that_died_is_sent_an_hour_later(alice_in_new_york, clock, send):
+    clock.move_to(NY_0700)
+    ReminderEmail.objects.claim(alice_in_new_york.pk, DAILY, date(2026, 12, 2))
 
     send("2026-12-02 12:30 +0000")
     assert mail.outbox == []
@@ -405,7 +412,7 @@ def unsubscribe_path(message):
     return header[len("<http://127.0.0.1:8000") : -1]
 
 
-def test_every_reminder_carries_the_one_click_unsubscribe_headers_and_a_link(alice_in_new_york):
+def test_every_reminder_carries_the_one_click_unsubscribe_headers_and_a_link(alice_in_new_york, send):
     send(NY_0700)
 
     message = mail.outbox[0]
@@ -448,7 +455,7 @@ def test_the_confirm_form_still_needs_its_csrf_token(alice):
     assert alice.daily_digest
 
 
-def test_a_mail_providers_one_click_post_unsubscribes_without_cookie_or_csrf_token(alice_in_new_york, caplog):
+def test_a_mail_providers_one_click_post_unsubscribes_without_cookie_or_csrf_token(alice_in_new_york, caplog, send):
     send(NY_0700)
     path = unsubscribe_path(mail.outbox[0])
 
@@ -535,11 +542,11 @@ def test_the_profile_turns_reminders_on_under_their_own_heading(alice_client, al
 # The command
 
 
-def test_the_command_sends_what_is_due_and_says_so_in_one_line(alice_in_new_york):
+def test_the_command_sends_what_is_due_and_says_so_in_one_line(alice_in_new_york, clock):
     out = StringIO()
-    with time_machine.travel(NY_0700, tick=False):
-        call_command("send_reminders", stdout=out)
-        call_command("send_reminders", stdout=out)
+    clock.move_to(NY_0700)
+    call_command("send_reminders", stdout=out)
+    call_command("send_reminders", stdout=out)
 
     assert out.getvalue().splitlines() == [
         "Reminders: 1 sent, 0 failed (tried again on the next run), 0 with nothing to say.",
@@ -550,7 +557,7 @@ def test_the_command_sends_what_is_due_and_says_so_in_one_line(alice_in_new_york
 # Transactional: between runs the command closes its database connections, which a test's transaction
 # would not survive on PostgreSQL.
 @pytest.mark.django_db(transaction=True)
-def test_the_command_keeps_running_every_so_many_seconds(alice_in_new_york, monkeypatch):
+def test_the_command_keeps_running_every_so_many_seconds(alice_in_new_york, clock, monkeypatch):
     sleeps = []
 
     def sleep(seconds):
@@ -560,7 +567,8 @@ def test_the_command_keeps_running_every_so_many_seconds(alice_in_new_york, monk
 
     monkeypatch.setattr("planner.management.commands.send_reminders.time.sleep", sleep)
     out = StringIO()
-    with time_machine.travel(NY_0700, tick=False), pytest.raises(KeyboardInterrupt):
+    clock.move_to(NY_0700)
+    with pytest.raises(KeyboardInterrupt):
         call_command("send_reminders", "--every", "300", stdout=out)
 
     assert sleeps == [300, 300]
@@ -573,7 +581,7 @@ def test_the_command_refuses_a_loop_without_a_pause(db):
         call_command("send_reminders", "--every", "0")
 
 
-def test_the_weekly_summary_follows_mondays_in_the_persons_own_time_zone(alice, catalog):
+def test_the_weekly_summary_follows_mondays_in_the_persons_own_time_zone(alice, catalog, send):
     carol = person("carol@example.com", "Asia/Tokyo", daily=False, weekly=True)
     step1_plan(carol)
 
