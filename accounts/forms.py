@@ -4,8 +4,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from accounts import throttle
 from accounts.fields import LowercaseEmailField
@@ -15,9 +14,9 @@ from usmleprep.lib.bounds import SquashedTextField
 # The opt-in reminder emails, shown on the profile under a heading of their own.
 REMINDER_FIELDS = [kind.value for kind in ReminderEmail.Kind]
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
-TIME_ZONE_OPTIONS = [
-    (name, format_html('<option value="{}">{}</option>', name, label)) for name, label in TIME_ZONE_CHOICES
-]
+TIME_ZONE_OPTIONS = {
+    name: format_html('<option value="{}">{}</option>', name, label) for name, label in TIME_ZONE_CHOICES
+}
 
 
 class TimeZoneSelect(forms.Select):
@@ -27,12 +26,14 @@ class TimeZoneSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        selected = format_html('<option value="{}" selected>', value)
-        options = (
-            selected + html[html.index(">") + 1 :] if zone == value else html for zone, html in TIME_ZONE_OPTIONS
-        )
+        options = dict(TIME_ZONE_OPTIONS)
+        if value in options:
+            options[value] = format_html('<option value="{}" selected>{}</option>', value, value.replace("_", " "))
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(options)))
+        # Every option is escaped already (format_html), and format_html_join keeps them as they are.
+        return format_html(
+            "<select{}>{}</select>", flatatt(final_attrs), format_html_join("", "{}", zip(options.values()))
+        )
 
 
 def email_taken(email, exclude_pk=None):
