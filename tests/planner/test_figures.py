@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planner import agenda, figures, layout
-from planner.models import DayException, Plan, PlanTopic, PracticeExam, ReviewItem, Step, StudyLog
+from planner.models import ContentArea, DayException, Plan, PlanTopic, PracticeExam, ReviewItem, Step, StudyLog
 from tests.factories import NOW, START, STEP1_DATE, STEP2CK_DATE, TODAY, make_alices_plan
 from tests.pages import page_text, section, text
 from tests.planner.plan_form import form_data
@@ -190,6 +190,19 @@ def test_a_practice_exam_added_or_deleted_shows_on_the_dashboard(alice_client, p
 
     alice_client.post(reverse("planner:practice_exam_delete", args=[PracticeExam.objects.get().pk]))
     assert "No practice exams yet." in shown(alice_client, DASHBOARD, "scores-heading")
+
+
+def test_practice_exam_results_by_system_show_on_the_dashboard(alice_client, plan, step2ck):
+    exam = PracticeExam.objects.create(plan=plan, milestone=step2ck, kind="nbme", taken_on=TODAY, score=230)
+    area = ContentArea.objects.filter(step=step2ck.step, kind=ContentArea.Kind.SYSTEM).order_by("position").first()
+    assert area.name not in shown(alice_client, DASHBOARD, "weak-heading")
+
+    alice_client.post(
+        reverse("planner:practice_exam_sections", args=[exam.pk]),
+        {f"percent_{area.pk}": "41", f"questions_{area.pk}": "30"},
+    )
+
+    assert area.name in shown(alice_client, DASHBOARD, "weak-heading")
 
 
 def test_an_exam_result_shows_on_today(alice_client, plan, step1):

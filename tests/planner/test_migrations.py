@@ -97,6 +97,8 @@ def test_the_catalog_migrations_and_a_reload_keep_every_completion_log_and_resul
     from planner.models import ExamResult, Plan, PlanTopic, PracticeExam, StudyLog
 
     plan = Plan.objects.get(pk=plan_pk)
+    # The columns later migrations added start where a new plan does.
+    assert (plan.figures_version, plan.reviews_enabled) == (0, True)
     topics = {pt.topic.name: pt for pt in PlanTopic.objects.filter(milestone__plan=plan).select_related("topic")}
     assert set(topics) == {"Heart failure", "A topic the new catalog no longer lists"}
     assert all(pt.completed_at == COMPLETED_AT for pt in topics.values())
