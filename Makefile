@@ -39,10 +39,14 @@ chromium:
 	  else echo "No Chromium at $(CHROMIUM): run 'sudo apt-get install chromium' (or set CHROMIUM_PATH); the browser tests fail until then."; fi; \
 	fi
 
-# Two workers for the suite; PostgreSQL's own tests (concurrent writers, a server restart) run alone after.
+# Compiled modules and assertion-rewritten tests are kept between runs, though a machine may turn that off
+# for itself (PYTHONDONTWRITEBYTECODE): each worker and server the suite starts then imports in a second less.
+test: export PYTHONDONTWRITEBYTECODE :=
+# Two workers share the suite, each taking the next test as it finishes one; the test that restarts
+# PostgreSQL would cut the other worker's connections, so it runs alone after.
 test: $(INSTALLED) $(AXE) chromium
-	$(BIN)/python -m pytest -n 2 -m "not postgres"
-	@case "$$DATABASE_URL" in postgres*) $(BIN)/python -m pytest -m postgres;; esac
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not restarts_database"
+	@case "$$DATABASE_URL" in postgres*) $(BIN)/python -m pytest -m restarts_database;; esac
 
 # Load benchmark against the database DATABASE_URL names (see README): gunicorn + Debian's wrk, loopback only.
 # Options go through BENCH_ARGS: make bench BENCH_ARGS="--users 10000" (bench/run.py --help lists them).

@@ -42,6 +42,8 @@ def production_env(static_root, **overrides):
     db = connection.settings_dict
     env = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return env | {
+        # Not the tests' settings, which pytest-django names in the environment the servers inherit.
+        "DJANGO_SETTINGS_MODULE": "usmleprep.settings",
         "STATIC_ROOT": str(static_root),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),

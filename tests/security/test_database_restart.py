@@ -13,7 +13,7 @@ from django.test import Client
 
 from tests.servers import collect_static, get, gunicorn, production_env
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.restarts_database, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
