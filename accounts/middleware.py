@@ -34,10 +34,9 @@ def user_time_zone(get_response):
 
     def middleware(request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-        else:
-            timezone.deactivate()
-        return get_response(request)
+        zone = zoneinfo.ZoneInfo(user.time_zone) if user is not None and user.is_authenticated else None
+        # For this request only: whatever the thread runs next starts in the default time zone.
+        with timezone.override(zone):
+            return get_response(request)
 
     return middleware

@@ -31,6 +31,7 @@ from planner.models import (
     StudyBlock,
     TaskProgress,
 )
+from usmleprep.lib.db import insert_rows
 
 # Minutes of study per unit, for a resource the person has not timed themselves: this project's
 # estimates (a dense review-book page, a Pathoma chapter with its video, an hour of video watched
@@ -321,6 +322,11 @@ def lay_out_milestones(milestones, today, *, calendar=None, layouts=None):
     return [layout for _, _, layout in results]
 
 
+# store_layouts writes allocations as rows of these fields; seed_demo writes its own the same way.
+ALLOCATION_FIELDS = ["milestone", "position", "kind", "plan_resource", "area", "first_unit", "amount"]
+ALLOCATION_FIELDS += ["starts_on", "ends_on", "share", "seconds_per_unit", "grain"]
+
+
 def store_layouts(results):
     for plan_id in {data.milestone.plan_id for data, _, _ in results}:
         figures.bump(plan_id)
@@ -335,19 +341,19 @@ def store_layouts(results):
             block.starts_on, block.ends_on = (span.starts_on, span.ends_on) if span else (None, None)
         blocks += data.blocks
         allocations += [
-            Allocation(
-                milestone=milestone,
-                position=index,
-                kind=a.kind,
-                plan_resource_id=a.resource_key,
-                area_id=a.block_key,
-                first_unit=a.first_unit,
-                amount=a.amount,
-                starts_on=a.starts_on,
-                ends_on=a.ends_on,
-                share=a.share,
-                seconds_per_unit=a.seconds_per_unit,
-                grain=a.grain,
+            (
+                milestone.pk,
+                index,
+                a.kind,
+                a.resource_key,
+                a.block_key,
+                a.first_unit,
+                a.amount,
+                a.starts_on,
+                a.ends_on,
+                a.share,
+                a.seconds_per_unit,
+                a.grain,
             )
             for index, a in enumerate(layout.allocations)
         ]
@@ -365,7 +371,7 @@ def store_layouts(results):
         milestones.append(milestone)
     StudyBlock.objects.bulk_update(blocks, ["starts_on", "ends_on"], batch_size=500)
     Allocation.objects.filter(milestone__in=milestones).delete()
-    Allocation.objects.bulk_create(allocations, batch_size=500)
+    insert_rows(Allocation, ALLOCATION_FIELDS, allocations)
     PracticeExamSlot.objects.bulk_update(slots, ["day", "minutes"], batch_size=500)
     Milestone.objects.bulk_update(
         milestones, ["laid_out_at", "practice_starts_on", "final_review_starts_on", "layout_summary"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from planner import figures, layout, review, scheduling
 from planner.models import ExamResult, Milestone, PlanTopic, ReviewItem, Step, Topic
+from usmleprep.lib.db import insert_rows, update_rows
 
 
 class Choice:
@@ -140,17 +141,10 @@ def _schedule_new(milestones, weekly_hours, totals, today):
         schedule = _lay_out(milestone, loads, weekly_hours, today)
         _record_schedule(milestone, schedule, today)
         rows += [
-            PlanTopic(
-                milestone=milestone,
-                topic=slot.key,
-                position=position,
-                planned_minutes=slot.minutes,
-                starts_on=slot.starts_on,
-                due_on=slot.due_on,
-            )
+            (milestone.pk, slot.key.pk, position, slot.minutes, slot.starts_on, slot.due_on)
             for position, slot in enumerate(schedule.slots)
         ]
-    PlanTopic.objects.bulk_create(rows)
+    insert_rows(PlanTopic, ["milestone", "topic", "position", "planned_minutes", "starts_on", "due_on"], rows)
 
 
 def unfinished_moves(milestones, weekly_hours, totals, today):
@@ -191,8 +185,10 @@ def _apply_moves(moves):
     for move in moves:
         move.plan_topic.starts_on, move.plan_topic.due_on = move.starts_on, move.due_on
         move.plan_topic.planned_minutes = move.minutes
-    PlanTopic.objects.bulk_update(
-        [move.plan_topic for move in moves], ["starts_on", "due_on", "planned_minutes"], batch_size=500
+    update_rows(
+        PlanTopic,
+        ["starts_on", "due_on", "planned_minutes"],
+        [(move.plan_topic.pk, move.starts_on, move.due_on, move.minutes) for move in moves],
     )
 
 

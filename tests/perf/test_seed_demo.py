@@ -55,6 +55,11 @@ def test_it_prints_a_one_line_summary_with_the_demo_sign_in(seeded):
     )
 
 
+def test_every_row_it_writes_points_at_rows_that_exist(seeded):
+    # Inside the test's transaction the foreign keys are not checked until a commit that never comes.
+    connection.check_constraints()
+
+
 def test_the_demo_person_signs_in_with_the_printed_password(seeded, client):
     assert client.login(username=DEMO_EMAIL, password=DEMO_PASSWORD)
 

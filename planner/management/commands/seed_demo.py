@@ -1,5 +1,3 @@
-import csv
-import io
 import json
 import math
 import random
@@ -38,7 +36,7 @@ from planner.models import (
     Topic,
 )
 from planner.plans import step_weight_totals
-from usmleprep.lib.db import analyze
+from usmleprep.lib.db import analyze, insert_rows
 
 DEMO_DOMAIN = "demo.usmleprep.test"
 DEMO_EMAIL = f"demo@{DEMO_DOMAIN}"
@@ -65,7 +63,6 @@ PRACTICE_KINDS = {
 PEOPLE_PER_BATCH = 250
 # Deleting more rows than this leaves enough dead ones to slow the pages until VACUUM.
 VACUUM_AFTER_ROWS = 100_000
-ROWS_PER_INSERT = 2000
 FILLED = [
     User,
     Plan,
@@ -116,9 +113,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         demo = Demo(random.Random(seed), timezone.localdate())
         counts = defaultdict(int)
+        # Called inside a transaction (a test's), the foreign keys are checked at the caller's commit.
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic():
             deleted = delete_demo_people()
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and own_transaction:
                 # Check each row's foreign keys as it goes in, not all at commit: the same work, but the
                 # progress shows it instead of a silent wait of minutes at the end.
                 with connection.cursor() as cursor:
@@ -204,33 +203,6 @@ def owned_tables():
 
     visit(User, "pk")
     return found
-
-
-def insert_rows(model, fields, rows):
-    """Plain tuples, as the database driver takes them: COPY on PostgreSQL, else many rows to an INSERT."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = [model._meta.get_field(name) for name in fields]
-    names = ", ".join(quote(field.column) for field in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            text = io.StringIO()
-            csv.writer(text).writerows(rows)
-            text.seek(0)
-            # CSV writes None and "" alike; a column that cannot be NULL reads it as "".
-            not_null = ", ".join(quote(field.column) for field in columns if not field.null)
-            options = f"FORMAT csv, FORCE_NOT_NULL ({not_null})" if not_null else "FORMAT csv"
-            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH ({options})", text)
-            return len(rows)
-        one_row = f"({', '.join(['%s'] * len(fields))})"
-        size = min(ROWS_PER_INSERT, connection.ops.bulk_batch_size(fields, rows))
-        for first in range(0, len(rows), size):
-            chunk = rows[first : first + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one_row] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
-    return len(rows)
 
 
 @dataclass
@@ -487,13 +459,11 @@ class Demo:
                     slots.append((milestone.pk, form.pk, *((placed.day, placed.minutes) if placed else (None, 0))))
                 done += self.task_records(milestone, laid, own)
         block_fields = ["milestone", "area", "position", "starts_on", "ends_on"]
-        allocation_fields = ["milestone", "position", "kind", "plan_resource", "area", "first_unit", "amount"]
-        allocation_fields += ["starts_on", "ends_on", "share", "seconds_per_unit", "grain"]
         progress_fields = ["plan_resource", "area", "day", "amount", "questions_correct", "completed_at"]
         return {
             PlanResource: len(resources),
             StudyBlock: insert_rows(StudyBlock, block_fields, blocks),
-            Allocation: insert_rows(Allocation, allocation_fields, allocations),
+            Allocation: insert_rows(Allocation, layout.ALLOCATION_FIELDS, allocations),
             PracticeExamSlot: insert_rows(PracticeExamSlot, ["milestone", "form", "day", "minutes"], slots),
             TaskProgress: insert_rows(TaskProgress, progress_fields, done),
         }
