@@ -227,7 +227,7 @@ def time_plan_creation(env, count):
     """Median and p95 ms of creating a three-Step plan, and of giving it five resources per Step too
     (bench/plan_creation.py, in-process on the same database and cache)."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "plan_creation.py"), str(count)],
+        [sys.executable, str(ROOT / "bench" / "plan_creation.py"), "--plans", str(count), "--json"],
         cwd=ROOT,
         env=env | {"DJANGO_SETTINGS_MODULE": "usmleprep.settings"},
         check=True,
