@@ -322,9 +322,30 @@ def lay_out_milestones(milestones, today, *, calendar=None, layouts=None):
     return [layout for _, _, layout in results]
 
 
-# store_layouts writes allocations as rows of these fields; seed_demo writes its own the same way.
-ALLOCATION_FIELDS = ["milestone", "position", "kind", "plan_resource", "area", "first_unit", "amount"]
+ALLOCATION_FIELDS = ["milestone", "position", "plan_resource", "kind", "area", "first_unit", "amount"]
 ALLOCATION_FIELDS += ["starts_on", "ends_on", "share", "seconds_per_unit", "grain"]
+
+
+def allocation_rows(milestone_id, allocations, plan_resource_ids=None):
+    """A Step's allocations as rows of ALLOCATION_FIELDS, for insert_rows. A layout's resource keys are its
+    plan resources' ids, unless plan_resource_ids maps them (seed_demo shares one layout between people)."""
+    return [
+        (
+            milestone_id,
+            index,
+            plan_resource_ids[a.resource_key] if plan_resource_ids and a.resource_key else a.resource_key,
+            a.kind,
+            a.block_key,
+            a.first_unit,
+            a.amount,
+            a.starts_on,
+            a.ends_on,
+            a.share,
+            a.seconds_per_unit,
+            a.grain,
+        )
+        for index, a in enumerate(allocations)
+    ]
 
 
 def store_layouts(results):
@@ -340,23 +361,7 @@ def store_layouts(results):
             span = spans.get(block.area_id)
             block.starts_on, block.ends_on = (span.starts_on, span.ends_on) if span else (None, None)
         blocks += data.blocks
-        allocations += [
-            (
-                milestone.pk,
-                index,
-                a.kind,
-                a.resource_key,
-                a.block_key,
-                a.first_unit,
-                a.amount,
-                a.starts_on,
-                a.ends_on,
-                a.share,
-                a.seconds_per_unit,
-                a.grain,
-            )
-            for index, a in enumerate(layout.allocations)
-        ]
+        allocations += allocation_rows(milestone.pk, layout.allocations)
         days = {exam.key: exam for exam in layout.practice_exam_days}
         for slot in data.slots:
             if slot.form_id in data.taken_forms:

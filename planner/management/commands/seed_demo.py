@@ -426,7 +426,9 @@ class Demo:
                     if position >= 2:
                         more.append(layout.plan_resource_from(milestone, resource, position))
         resources += PlanResource.objects.bulk_create(more)
-        own = {(r.milestone_id, r.resource_id): r.pk for r in resources}
+        own = defaultdict(dict)  # milestone id -> catalog resource id -> plan resource id
+        for r in resources:
+            own[r.milestone_id][r.resource_id] = r.pk
         blocks, allocations, slots, done = [], [], [], []
         for person in people:
             for code, laid in person.layouts.items():
@@ -436,23 +438,7 @@ class Demo:
                     span = spans.get(block.area_id)
                     dates = (span.starts_on, span.ends_on) if span else (None, None)
                     blocks.append((milestone.pk, block.area_id, position, *dates))
-                allocations += [
-                    (
-                        milestone.pk,
-                        index,
-                        a.kind,
-                        a.resource_key and own[(milestone.pk, a.resource_key)],
-                        a.block_key,
-                        a.first_unit,
-                        a.amount,
-                        a.starts_on,
-                        a.ends_on,
-                        a.share,
-                        a.seconds_per_unit,
-                        a.grain,
-                    )
-                    for index, a in enumerate(laid.layout.allocations)
-                ]
+                allocations += layout.allocation_rows(milestone.pk, laid.layout.allocations, own[milestone.pk])
                 days = {exam.key: exam for exam in laid.layout.practice_exam_days}
                 for form in person.slot_forms[code]:
                     placed = days.get(form.pk)
@@ -479,7 +465,7 @@ class Demo:
             if roll >= TASK_DONE:
                 amount = max(1, amount // 2)
             correct = round(amount * rng.uniform(0.55, 0.8)) if is_qbank else None
-            yield (own[(milestone.pk, resource_key)], area_id, day, amount, correct, self.evening(day))
+            yield (own[milestone.pk][resource_key], area_id, day, amount, correct, self.evening(day))
 
     def topics(self, person):
         for code, schedule in person.schedules.items():
