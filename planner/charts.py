@@ -11,6 +11,10 @@ from usmleprep.lib.dates import human
 
 WIDTH, HEIGHT = 600, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
+# An x-axis label names a month with its year ("September 2027"); at 11px a character averages under 7 units.
+LABEL_CHAR_WIDTH = 7
+LABEL_GAP = 12
+MONTH_STEPS = (1, 2, 3, 6, 12)
 
 
 @dataclass(frozen=True)
@@ -82,14 +86,35 @@ def _points(values, first, last, low, high):
     return [(_scale_x(day, first, last), _scale_y(value, low, high)) for day, value in values]
 
 
+def _month_number(day):
+    return day.year * 12 + day.month - 1
+
+
+def _label_width(label):
+    return LABEL_CHAR_WIDTH * len(label)
+
+
 def _month_ticks(first: date, last: date, count=4):
-    span = max((last - first).days, 1)
-    days = [first.toordinal() + span * i // count for i in range(count + 1)]
-    anchors = ["start"] + ["middle"] * (count - 1) + ["end"]
-    return [
-        Tick(date.fromordinal(d).strftime("%b %Y"), _scale_x(date.fromordinal(d), first, last), anchor)
-        for d, anchor in zip(days, anchors, strict=True)
-    ]
+    """A label at the first of each month in the span, each month named once and with its year, every 2,
+    3, 6, 12 or more months where more than `count` would show. The month the span starts in is named at
+    the left edge when there is room, so a span of a few days still says which month it is."""
+    low = _month_number(first) + (first.day != 1)  # the first month that starts inside the span
+    high = _month_number(last)
+    step = next((s for s in MONTH_STEPS if high // s - (low - 1) // s <= count), None)
+    if step is None:  # years apart (rows stored before dates were bounded may sit in year 1)
+        step = 12 * math.ceil((high - low + 1) / (12 * count))
+    ticks = []
+    for number in range(-(-low // step) * step, high + 1, step):
+        day = date(number // 12, number % 12 + 1, 1)
+        label, x = human(day, "month"), _scale_x(day, first, last)
+        # Read from its month's first day rightwards: a label must end inside the drawing and clear the last one.
+        fits_after = not ticks or x >= ticks[-1].position + _label_width(ticks[-1].label) + LABEL_GAP
+        if fits_after and x + _label_width(label) <= WIDTH:
+            ticks.append(Tick(label, x, "start"))
+    label = human(first, "month")
+    if not ticks or LEFT + _label_width(label) + LABEL_GAP <= ticks[0].position:
+        ticks.insert(0, Tick(label, LEFT, "start"))
+    return ticks
 
 
 def burn_up(planned, done, first, last):
@@ -114,33 +139,6 @@ def burn_up(planned, done, first, last):
     )
 
 
-def scores(points, first, last, *, passing, target, step_name):
-    """points: [(date, three-digit score)] in date order."""
-    values = [score for _, score in points] + [v for v in (passing, target) if v]
-    low = max(0, (min(values) // 10) * 10 - 10)
-    high = min(300, (max(values) // 10) * 10 + 20)
-    coords = _points(points, first, last, low, high)
-    rules = []
-    if passing:
-        rules.append(Rule(f"Passing {passing}", "chart-passing", _scale_y(passing, low, high)))
-    if target:
-        rules.append(Rule(f"Your target {target}", "chart-target", _scale_y(target, low, high)))
-    latest = points[-1][1]
-    description = f"{len(points)} practice score{'s' if len(points) != 1 else ''} for {step_name}; latest {latest}"
-    if passing:
-        description += f", {'above' if latest >= passing else 'below'} the passing score of {passing}"
-    return LineChart(
-        title=f"{step_name} practice scores",
-        description=description + ".",
-        series=[Series("Score", "chart-done", " ".join(f"{x},{y}" for x, y in coords), dots=coords)],
-        rules=rules,
-        x_ticks=_month_ticks(first, last, count=3),
-        y_ticks=[
-            Tick(str(v), _scale_y(v, low, high)) for v in range(low, high + 1, max(10, (high - low) // 4 // 10 * 10))
-        ],
-    )
-
-
 def _clamped(value, low, high):
     return min(high, max(low, value))
 
@@ -162,7 +160,7 @@ def _margin_before(day):
 def readiness_scores(scores, band, exam_day, *, passing, target, step_name):
     """A scored Step's forecast: scores [(date, three-digit score)] as points, band [(date, low,
     predicted, high)] (planner.readiness.forecast_band_points) up to exam_day, the passing line and
-    the target."""
+    the target. With an empty band (too few exams for a forecast) the scores alone, against the lines."""
     values = [s for _, s in scores] + [v for _, low, _, high in band for v in (low, high)]
     values += [v for v in (passing, target) if v]
     low = max(0, math.floor(min(values) / 10) * 10 - 10)
@@ -181,16 +179,21 @@ def readiness_scores(scores, band, exam_day, *, passing, target, step_name):
         rules.append(Rule(f"Passing {passing}", "chart-passing", _scale_y(passing, low, high)))
     if target:
         rules.append(Rule(f"Your target {target}", "chart-target", _scale_y(target, low, high)))
-    _, final_low, final, final_high = band[-1]
     latest_day, latest = scores[-1]
     count = f"{len(scores)} practice score{'s' if len(scores) != 1 else ''}"
-    description = (
-        f"{step_name}: {count}, the latest {latest} on {human(latest_day)}. "
-        f"Forecast for the exam on {human(exam_day)}: {_whole(final)}, "
-        f"80% band {_whole(final_low)}–{_whole(final_high)}."
-    )
-    if passing:
-        description += f" Passing is {passing}."
+    description = f"{step_name}: {count}, the latest {latest} on {human(latest_day)}"
+    if band:
+        _, final_low, final, final_high = band[-1]
+        description += (
+            f". Forecast for the exam on {human(exam_day)}: {_whole(final)}, "
+            f"80% band {_whole(final_low)}–{_whole(final_high)}."
+        )
+        if passing:
+            description += f" Passing is {passing}."
+    else:
+        if passing:
+            description += f", {'above' if latest >= passing else 'below'} the passing score of {passing}"
+        description += f". Too few for a forecast to the exam on {human(exam_day)} yet."
     if target:
         description += f" Your target is {target}."
     by_day = {}
@@ -199,23 +202,22 @@ def readiness_scores(scores, band, exam_day, *, passing, target, step_name):
     for day, bottom, predicted, top in band:
         by_day.setdefault(day, [[], ""])[1] = f"{_whole(predicted)} ({_whole(bottom)}–{_whole(top)})"
     rows = [(human(day), ", ".join(taken) or "–", forecast or "–") for day, (taken, forecast) in sorted(by_day.items())]
+    headers = ("Date", "Practice score", "Forecast for that day (80% band)")
+    series = [Series("Practice scores", "chart-done", "", dots=dots)]
+    if band:
+        series.insert(0, Series("Forecast", "chart-planned", _joined(at(day, p) for day, _, p, _ in band)))
+    else:
+        headers, rows = headers[:2], [row[:2] for row in rows]
     step = max(10, (high - low) // 4 // 10 * 10)
     return LineChart(
-        title=f"{step_name}: practice scores and the forecast to exam day",
+        title=f"{step_name}: practice scores and the forecast to exam day" if band else f"{step_name}: practice scores",
         description=description,
-        series=[
-            Series("Forecast", "chart-planned", _joined(at(day, predicted) for day, _, predicted, _ in band)),
-            Series("Practice scores", "chart-done", "", dots=dots),
-        ],
+        series=series,
         rules=rules,
         x_ticks=_month_ticks(first, last, count=3),
         y_ticks=[Tick(str(v), _scale_y(v, low, high)) for v in range(low, high + 1, step)],
-        bands=[Band("80% band", "chart-band", _joined(upper + lower))],
-        table=DataTable(
-            f"{step_name}: the chart’s numbers",
-            ("Date", "Practice score", "Forecast for that day (80% band)"),
-            rows,
-        ),
+        bands=[Band("80% band", "chart-band", _joined(upper + lower))] if band else [],
+        table=DataTable(f"{step_name}: the chart’s numbers", headers, rows),
     )
 
 

@@ -48,47 +48,30 @@ def burn_up_chart(plan, entries, today):
     return charts.burn_up(planned, done, first, last)
 
 
-def score_charts(milestones, exams):
-    result = []
-    for milestone in milestones:
-        points = [(e.taken_on, e.score) for e in exams if e.milestone_id == milestone.pk and e.score]
-        if not points:
-            continue
-        # A week of margin before the first score; rows stored before dates were bounded may sit in year 1.
-        first = max(points[0][0], date.min + timedelta(days=7)) - timedelta(days=7)
-        last = max(milestone.target_date or points[-1][0], points[-1][0])
-        chart = charts.scores(
-            points,
-            first,
-            last,
-            # Step 1 is pass/fail since 2022-01-26: no three-digit line a practice result could be read against.
-            passing=milestone.step.passing_score if milestone.step.is_scored else None,
-            target=milestone.target_score,
-            step_name=milestone.step.name,
-        )
-        result.append((milestone, chart))
-    return result
-
-
 @dataclass(frozen=True)
 class ReadinessCard:
     milestone: Milestone
     readiness: readiness.Readiness
     chart: charts.LineChart | None
+    exams: list[PracticeExam]  # every practice exam of the Step, for the card's table
 
 
 def readiness_chart(milestone, found):
-    if not found.has_forecast:
-        return None
     if found.scored:
+        # Fewer scores than a forecast needs are still drawn, against the passing line and the target.
+        scores = found.scores()
+        if not scores:
+            return None
         return charts.readiness_scores(
-            found.scores(),
+            scores,
             found.band_points(),
             found.exam_day,
             passing=found.passing_score,
             target=found.target_score,
             step_name=milestone.step.name,
         )
+    if not found.has_forecast:
+        return None
     trend = found.outlook
     return charts.pass_probability(
         [(point.taken_on, point.pass_probability, point.percent_correct) for point in trend.points],
@@ -107,9 +90,10 @@ def readiness_cards(milestones, exams):
         by_milestone[exam.milestone_id].append(exam)
     cards = []
     for milestone in milestones:
-        found = readiness.milestone_readiness(milestone, by_milestone[milestone.pk])
+        exams = by_milestone[milestone.pk]
+        found = readiness.milestone_readiness(milestone, exams)
         if found is not None:
-            cards.append(ReadinessCard(milestone, found, readiness_chart(milestone, found)))
+            cards.append(ReadinessCard(milestone, found, readiness_chart(milestone, found), exams))
     return cards
 
 
@@ -189,7 +173,9 @@ def build(plan, today):
     )
     # The form's join tells readiness how each exam reports, without a query per exam.
     exams = list(PracticeExam.objects.filter(plan=plan).select_related("form").order_by("taken_on", "created_at"))
-    milestone_by_id = {m.pk: m for m in milestones}
+    cards = readiness_cards([e.milestone for e in active], exams)
+    with_card = {card.milestone.pk for card in cards}
+    with_exams = {exam.milestone_id for exam in exams}
 
     return {
         "plan": plan,
@@ -204,8 +190,8 @@ def build(plan, today):
         "streak": streak(logged_days | completion_days, today),
         "hours_this_week": round(minutes_this_week / 60, 1),
         "hours_planned_this_week": sum(plan.weekly_hours),
-        "exams": [(exam, milestone_by_id[exam.milestone_id]) for exam in exams],
         "burn_up": burn_up_chart(plan, active or entries, today),
-        "score_charts": score_charts(milestones, exams),
-        "readiness": readiness_cards([e.milestone for e in active], exams),
+        "readiness": cards,
+        # A passed Step has no card: its practice exams are only named, with a link to the list of them all.
+        "exam_steps_without_a_card": [m.step.name for m in milestones if m.pk in with_exams and m.pk not in with_card],
     }

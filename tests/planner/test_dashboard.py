@@ -232,9 +232,7 @@ def test_a_new_plan_has_no_streak_and_no_hours(alice_client, plan):
     assert "This week: 0.0 h logged of 36 h planned." in habits
 
 
-def test_the_charts_carry_a_title_and_a_description(alice_client, plan, step1):
-    make_practice_exam(plan, step1, score=210)
-
+def test_the_burn_up_chart_carries_a_title_and_a_description(alice_client, plan):
     content = alice_client.get(DASHBOARD).content.decode()
 
     assert '<svg viewBox="0 0 600 240" role="img" aria-labelledby="burn-up-title burn-up-desc"' in content
@@ -244,18 +242,8 @@ def test_the_charts_carry_a_title_and_a_description(alice_client, plan, step1):
         r"from 4 Jan 2027 to 4 Jan 2028\. Done so far: 0%\.",
         content,
     )
-    assert 'aria-labelledby="scores-step1-title scores-step1-desc"' in content
-    assert '<title id="scores-step1-title">Step 1 practice scores</title>' in content
-    assert '<desc id="scores-step1-desc">1 practice score for Step 1; latest 210.</desc>' in content
-
-
-def test_without_scores_there_is_no_score_chart(alice_client, plan, step1):
-    make_practice_exam(plan, step1, kind="free120", percent_correct=70)
-
-    content = alice_client.get(DASHBOARD).content.decode()
-
-    assert "scores-step1-title" not in content
-    assert "Step 1 · Free 120" in text(content)
+    # Practice exams are charted and listed once, on the readiness cards (tests/planner/test_readiness_page.py).
+    assert "scores-heading" not in content
 
 
 def test_alice_can_switch_to_another_of_her_plans(alice_client, alice, plan, catalog):
@@ -302,13 +290,18 @@ def test_a_plan_value_is_not_found_for_someone_without_a_plan(alice_client, alic
     assert alice_client.get(DASHBOARD, {"plan": value}).status_code == 404
 
 
-def test_a_score_stored_in_year_1_before_dates_were_bounded_does_not_break_the_dashboard(alice_client, plan, step1):
+def test_a_score_stored_in_year_1_before_dates_were_bounded_does_not_break_the_dashboard(
+    alice_client, plan, step1, step2ck
+):
     make_practice_exam(plan, step1, taken_on=date(1, 1, 1), score=210)
+    make_practice_exam(plan, step2ck, taken_on=date(1, 1, 1), score=210)
 
     response = alice_client.get(DASHBOARD)
 
     assert response.status_code == 200
-    assert "scores-step1-title" in response.content.decode()
+    assert '<title id="readiness-step2ck-title">Step 2 CK: practice scores</title>' in response.content.decode()
+    # Listed on the card of each Step.
+    assert text(section(response, "readiness-heading")).count("1 Jan 0001 NBME self-assessment Form 30 210 – –") == 2
 
 
 # The number of queries must not grow with the plan.

@@ -180,16 +180,15 @@ def test_a_study_log_added_or_deleted_shows_on_the_dashboard(alice_client, plan,
 
 
 def test_a_practice_exam_added_or_deleted_shows_on_the_dashboard(alice_client, plan, step2ck):
-    assert "No practice exams yet." in shown(alice_client, DASHBOARD, "scores-heading")
+    none_yet = "Record at least 2 practice exams for a forecast; you have none."
+    assert none_yet in shown(alice_client, DASHBOARD, "readiness-heading")
 
     data = {"milestone": step2ck.pk, "kind": "nbme", "form_name": "Form 30", "taken_on": "2027-01-14", "score": "230"}
     alice_client.post(reverse("planner:practice_exam_create", args=[plan.pk]), data)
-    assert "14 Jan 2027 Step 2 CK · NBME self-assessment Form 30 230" in shown(
-        alice_client, DASHBOARD, "scores-heading"
-    )
+    assert "14 Jan 2027 NBME self-assessment Form 30 230" in shown(alice_client, DASHBOARD, "readiness-heading")
 
     alice_client.post(reverse("planner:practice_exam_delete", args=[PracticeExam.objects.get().pk]))
-    assert "No practice exams yet." in shown(alice_client, DASHBOARD, "scores-heading")
+    assert none_yet in shown(alice_client, DASHBOARD, "readiness-heading")
 
 
 def test_practice_exam_results_by_system_show_on_the_dashboard(alice_client, plan, step2ck):

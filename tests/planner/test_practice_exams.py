@@ -72,8 +72,9 @@ def test_an_nbme_score_is_saved_and_shown_on_the_list_and_the_dashboard(alice_cl
     assert "14 Jan 2027 Step 2 CK NBME self-assessment Form 30 230 68%" in shown
 
     dashboard = alice_client.get(reverse("planner:dashboard"))
-    scores = section(dashboard, "scores-heading")
-    assert "14 Jan 2027 Step 2 CK · NBME self-assessment Form 30 230 68%" in text(scores)
+    card = section(dashboard, "readiness-heading")
+    assert "Your Step 2 CK practice exams" in text(card)
+    assert "14 Jan 2027 NBME self-assessment Form 30 230 68%" in text(card)
 
 
 def test_a_score_alone_is_enough(alice_client, plan, step2ck):
@@ -95,8 +96,9 @@ def test_a_percent_alone_is_enough(alice_client, plan, step1):
     assert (exam.kind, exam.score, exam.percent_correct) == ("free120", None, 68)
     assert "14 Jan 2027 Step 1 Free 120 – 68%" in page_text(response)
 
-    dashboard = text(section(alice_client.get(reverse("planner:dashboard")), "scores-heading"))
-    assert "Step 1 · Free 120 – 68%" in dashboard
+    dashboard = text(section(alice_client.get(reverse("planner:dashboard")), "readiness-heading"))
+    assert "Your Step 1 practice exams" in dashboard
+    assert "Free 120 – 68%" in dashboard
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,23 @@ def hidden_table(fragment):
     return caption, rows
 
 
+def exams_table(fragment):
+    """(caption, rows as lists of cell texts) of the table that lists a card's practice exams."""
+    match = re.search(
+        r'<div class="table-responsive mt-2"><table class="table table-sm small">(.*?)</table>', fragment, re.DOTALL
+    )
+    assert match, "no table of the practice exams"
+    caption = text(re.search(r"<caption[^>]*>(.*?)</caption>", match.group(1)).group(1))
+    rows = [
+        [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", match.group(1))
+    ]
+    return caption, rows
+
+
+EXAMS_HEADERS = ["Date", "Exam", "Score", "Correct", "Pass probability"]
+
+
 @pytest.fixture
 def plan(alice, catalog, clock):
     """Step 1 on 4 May 2027 and Step 2 CK on 1 Mar 2027, looked at on 15 Jan 2027."""
@@ -209,15 +226,98 @@ def test_with_fewer_than_two_exams_each_card_says_what_is_needed(alice_client, p
     step2ck_card = readiness_card(response, "step2ck")
     assert "Record at least 2 practice exams for a forecast; you have 1." in text(step2ck_card)
     assert "Predicted score" not in text(step2ck_card)
-    assert "<svg" not in step2ck_card
+    assert "chart-band" not in step2ck_card
     record = reverse("planner:practice_exam_create", args=[plan.pk])
     assert f'href="{record}?milestone={step2ck.pk}"' in step2ck_card
-    step1_card = text(readiness_card(response, "step1"))
+    # Each result is still listed on its card, the percent correct and the probability of passing too.
+    assert exams_table(step2ck_card) == (
+        "Your Step 2 CK practice exams",
+        [EXAMS_HEADERS, ["15 Jan 2027", "UWSA 1", "236", "–", "–"], ["15 Jan 2027", "Free 120", "–", "71%", "–"]],
+    )
+    step1_card = readiness_card(response, "step1")
     assert (
         "Record at least 2 practice exams that report a probability of passing (NBME’s Step 1 self-assessments do) "
         "for a trend; you have 1."
-    ) in step1_card
-    assert "On course" not in step1_card
+    ) in text(step1_card)
+    assert "On course" not in text(step1_card)
+    assert "<svg" not in step1_card
+    assert exams_table(step1_card)[1] == [EXAMS_HEADERS, ["15 Jan 2027", "NBME Form 29", "–", "64%", "80%"]]
+
+
+def test_a_single_score_is_drawn_against_the_passing_line_and_the_target_before_there_is_a_forecast(
+    alice_client, plan, step2ck
+):
+    step2ck.target_score = 250
+    step2ck.save()
+    make_practice_exam(plan, step2ck, form=form("uwsa1_step2ck"), taken_on=TODAY, score=236)
+
+    card = readiness_card(alice_client.get(DASHBOARD), "step2ck")
+
+    assert '<title id="readiness-step2ck-title">Step 2 CK: practice scores</title>' in card
+    assert (
+        '<desc id="readiness-step2ck-desc">Step 2 CK: 1 practice score, the latest 236 on 15 Jan 2027, '
+        "above the passing score of 218. Too few for a forecast to the exam on 1 Mar 2027 yet. "
+        "Your target is 250.</desc>"
+    ) in card
+    assert "Passing 218" in card
+    assert "Your target 250" in card
+    assert len(re.findall(r'<circle class="chart-done-dot"', card)) == 1
+    assert hidden_table(card) == (
+        "Step 2 CK: the chart’s numbers",
+        [["Date", "Practice score"], ["15 Jan 2027", "236"]],
+    )
+    # The x-axis names the month once, with its year.
+    assert re.findall(r'<text class="chart-label" x="[\d.]+" y="232" text-anchor="start">(.*?)</text>', card) == [
+        "January 2027",
+        "February 2027",
+    ]
+
+
+def test_every_practice_exam_of_a_step_is_listed_on_its_card(alice_client, plan, step1, step2ck):
+    recorded = alice_client.post(
+        reverse("planner:practice_exam_create", args=[plan.pk]),
+        {
+            "milestone": step2ck.pk,
+            "kind": "nbme",
+            "form_name": "Form 30",
+            "taken_on": "2027-01-14",
+            "score": "230",
+            "percent_correct": "68",
+        },
+    )
+    assert recorded.status_code == 302
+    # Step 1 is pass/fail: its forecast leaves out a three-digit score and a percent correct alone, the list does not.
+    make_practice_exam(plan, step1, form=form("uwsa1_step1"), taken_on=date(2027, 1, 10), score=210)
+    make_practice_exam(plan, step1, kind="free120", form_name="", taken_on=TODAY, percent_correct=70)
+
+    response = alice_client.get(DASHBOARD)
+
+    assert exams_table(readiness_card(response, "step2ck")) == (
+        "Your Step 2 CK practice exams",
+        [EXAMS_HEADERS, ["14 Jan 2027", "NBME self-assessment Form 30", "230", "68%", "–"]],
+    )
+    assert exams_table(readiness_card(response, "step1")) == (
+        "Your Step 1 practice exams",
+        [EXAMS_HEADERS, ["10 Jan 2027", "UWSA 1", "210", "–", "–"], ["15 Jan 2027", "Free 120", "–", "70%", "–"]],
+    )
+    assert "<svg" not in readiness_card(response, "step1")  # no reported probability of passing to draw
+
+
+def test_the_practice_exams_of_a_passed_step_are_pointed_to(alice_client, alice, catalog):
+    plan = make_alices_plan(alice, steps={"step1": "passed", "step2ck": STEP2CK_EXAM})
+    make_practice_exam(plan, plan.milestones.get(step__code="step1"), score=210)
+    all_passed = make_alices_plan(alice, title="All passed", steps={"step1": "passed", "step2ck": "passed"})
+    for milestone in all_passed.milestones.all():
+        make_practice_exam(all_passed, milestone, score=210)
+
+    def pointer(plan, steps):
+        url = reverse("planner:practice_exam_list", args=[plan.pk])
+        return f'Your practice exams for {steps} are on the <a href="{url}">Practice exams</a> page.'
+
+    assert pointer(plan, "Step 1") in alice_client.get(DASHBOARD, {"plan": plan.pk}).content.decode()
+    content = alice_client.get(DASHBOARD, {"plan": all_passed.pk}).content.decode()
+    assert 'data-readiness="' not in content
+    assert pointer(all_passed, "Step 1 and Step 2 CK") in content
 
 
 def test_without_any_practice_exam_the_cards_say_so(alice_client, plan):
