@@ -34,6 +34,9 @@ RECENCY_HALF_LIFE_DAYS = 14
 # An 80% band: about 1 real score in 10 falls below it and 1 in 10 above.
 BAND_Z = NormalDist().inv_cdf(0.9)
 EXAMS_FOR_A_FORECAST = 2
+# A chart's band has a point a week, three years of them at most: over a longer span (a result stored in
+# year 1 before dates were bounded), the points spread out rather than run to the hundred thousand.
+MAX_BAND_POINTS = 160
 
 # Step 1 thresholds on the projected pass probability: a judgment call, not a published rule. At 85%
 # the NBME's own estimate still leaves about a 1-in-7 chance of failing, the most risk we call on
@@ -149,6 +152,7 @@ def forecast_band_points(results, exam_day, every_days=7):
     if len(scored) < EXAMS_FOR_A_FORECAST:
         return []
     first = min(result.taken_on for result in scored)
+    every_days = max(every_days, math.ceil((exam_day - first).days / MAX_BAND_POINTS))
     days = [first + timedelta(days=offset) for offset in range(0, (exam_day - first).days, every_days)]
     points = []
     for day in [*days, exam_day]:

@@ -120,6 +120,16 @@ def test_band_points_run_weekly_to_the_exam_day_forecast():
     assert points[0][3] - points[0][1] > points[-1][3] - points[-1][1]
 
 
+def test_band_points_over_centuries_stay_a_chart_of_points():
+    # A result stored in year 1, before dates were bounded, and one a week ago.
+    results = [PracticeResult(date(1, 1, 1), 200, None, None, "three_digit"), nbme(232, 7)]
+
+    points = forecast_band_points(results, EXAM)
+
+    assert len(points) <= readiness.MAX_BAND_POINTS + 1
+    assert (points[0][0], points[-1][0]) == (date(1, 1, 1), EXAM)
+
+
 @pytest.mark.parametrize(
     ("low_minus_passing", "predicted_minus_passing", "kind"),
     [(0, 10, "on_course"), (-0.01, 10, "close"), (-10, 0, "close"), (-10, -0.01, "below")],
