@@ -303,7 +303,18 @@ def not_in_future(day, today):
     return day
 
 
-class PlanRecordForm(forms.ModelForm):
+class PlanRowForm(forms.ModelForm):
+    """A form for a row inside a plan: saving it makes the plan's cached figures stale, in the same transaction."""
+
+    @transaction.atomic
+    def save(self, commit=True):
+        row = super().save(commit)
+        if commit:
+            figures.bump(row.plan_id)
+        return row
+
+
+class PlanRecordForm(PlanRowForm):
     """Something done for one of the plan's Steps, on a day that has already come."""
 
     date_field = None
@@ -315,13 +326,6 @@ class PlanRecordForm(forms.ModelForm):
         self.fields["milestone"] = PlanMilestoneChoiceField(queryset=self.milestones, label="Step", empty_label=None)
         if self.initial.get(self.date_field) is None:
             self.initial[self.date_field] = today
-
-    @transaction.atomic
-    def save(self, commit=True):
-        record = super().save(commit)
-        if commit:
-            figures.bump(record.plan_id)
-        return record
 
 
 class StudyLogForm(PlanRecordForm):
@@ -820,20 +824,13 @@ class StepInputs:
         StudyBlock.objects.bulk_update(ordered, ["position"])
 
 
-class DayExceptionForm(forms.ModelForm):
+class DayExceptionForm(PlanRowForm):
     class Meta:
         model = DayException
         fields = ["starts_on", "ends_on", "hours", "note"]
         formfield_callback = bounded_formfield
         field_classes = {"note": SquashedTextField}
         labels = {"starts_on": "From", "ends_on": "To (the same day for one day)", "hours": "Study hours on these days"}
-
-    @transaction.atomic
-    def save(self, commit=True):
-        exception = super().save(commit)
-        if commit:
-            figures.bump(exception.plan_id)
-        return exception
 
     def clean(self):
         cleaned = super().clean()

@@ -80,13 +80,22 @@ def feed_new(request, pk):
     return _created(request, plan, PlanLink.Kind.CALENDAR, token)
 
 
+def _back_to_sharing(plan):
+    return redirect(reverse("planner:plan_detail", args=[plan.pk]) + "#sharing-heading")
+
+
+def _revoked(request, pk, kind, event, message):
+    plan = owned_plan(request, pk)
+    if PlanLink.revoke(plan, kind):
+        log_event(request, event, request.user, plan=plan.pk)
+        messages.success(request, message)
+    return _back_to_sharing(plan)
+
+
 @require_POST
 def feed_revoke(request, pk):
-    plan = owned_plan(request, pk)
-    if PlanLink.revoke(plan, PlanLink.Kind.CALENDAR):
-        log_event(request, "calendar_feed_revoked", request.user, plan=plan.pk)
-        messages.success(request, "The calendar address is turned off; calendars subscribed to it stop updating.")
-    return redirect(reverse("planner:plan_detail", args=[plan.pk]) + "#sharing-heading")
+    message = "The calendar address is turned off; calendars subscribed to it stop updating."
+    return _revoked(request, pk, PlanLink.Kind.CALENDAR, "calendar_feed_revoked", message)
 
 
 @require_POST
@@ -96,7 +105,7 @@ def share_new(request, pk):
     if not form.is_valid():
         for error in form.errors.get("expires_on", []):
             messages.error(request, f"No share link made. {error}")
-        return redirect(reverse("planner:plan_detail", args=[plan.pk]) + "#sharing-heading")
+        return _back_to_sharing(plan)
     expires_on = form.cleaned_data["expires_on"]
     _, token = PlanLink.issue(plan, PlanLink.Kind.SHARE, expires_on=expires_on)
     log_event(request, "share_link_made", request.user, plan=plan.pk)
@@ -105,8 +114,5 @@ def share_new(request, pk):
 
 @require_POST
 def share_revoke(request, pk):
-    plan = owned_plan(request, pk)
-    if PlanLink.revoke(plan, PlanLink.Kind.SHARE):
-        log_event(request, "share_link_revoked", request.user, plan=plan.pk)
-        messages.success(request, "The share link is revoked; it no longer opens your plan.")
-    return redirect(reverse("planner:plan_detail", args=[plan.pk]) + "#sharing-heading")
+    message = "The share link is revoked; it no longer opens your plan."
+    return _revoked(request, pk, PlanLink.Kind.SHARE, "share_link_revoked", message)
