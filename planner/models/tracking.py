@@ -110,6 +110,11 @@ class PracticeExam(models.Model):
         ]
 
     def __str__(self):
+        # Pages show it as the exam's name, next to its Step and date. A form picked from the catalog is
+        # named by the catalog ("NBME Form 30"); form_name repeats that name, so kind + form_name would
+        # read "NBME self-assessment NBME Form 30".
+        if self.form_id is not None:
+            return self.form.name
         return f"{self.get_kind_display()} {self.form_name}".strip()
 
 

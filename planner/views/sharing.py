@@ -51,7 +51,7 @@ def shared_plan(request, token):
             "today": today,
             "timeline": timeline,
             "days": feeds.shared_days(stored, milestones, today),
-            "exams": plan.practice_exams.select_related("milestone__step").order_by("-taken_on", "-created_at"),
+            "exams": plan.practice_exams.select_related("milestone__step", "form").order_by("-taken_on", "-created_at"),
         }
         response = render(request, "planner/shared_plan.html", context)
     response["Cache-Control"] = "private, no-store"

@@ -61,7 +61,7 @@ class SectionResultsForm(CompactFieldsMixin, forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def practice_exam_sections(request, pk):
-    exam = owned(request, PracticeExam.objects.select_related("plan", "milestone__step"), pk)
+    exam = owned(request, PracticeExam.objects.select_related("plan", "milestone__step", "form"), pk)
     areas = list(
         ContentArea.objects.filter(step=exam.milestone.step_id, kind=ContentArea.Kind.SYSTEM).order_by("position")
     )

@@ -70,7 +70,7 @@ def test_the_share_page_shows_progress_the_next_14_days_and_practice_results(ali
     assert "Mon 14 Dec" in days
     assert "Tue 15 Dec" not in days
     results = text(section(response, "results-heading"))
-    assert "28 Nov 2026 Step 1 NBME self-assessment Form 29 – 68% 84%" in results
+    assert "28 Nov 2026 Step 1 NBME Form 29 – 68% 84%" in results
 
 
 def test_the_share_page_shows_no_email_no_note_and_nothing_to_change(alice, alice_client, plan):
