@@ -177,7 +177,8 @@ class PracticeExamSlot(models.Model):
 class TaskProgress(models.Model):
     """What a person did of a resource on a day, for one system (or mixed questions)."""
 
-    plan_resource = models.ForeignKey(PlanResource, on_delete=models.CASCADE, related_name="progress")
+    # No index of its own: taskprogress_resource_day (plan_resource first) serves every lookup by resource.
+    plan_resource = models.ForeignKey(PlanResource, on_delete=models.CASCADE, related_name="progress", db_index=False)
     area = models.ForeignKey(ContentArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     day = models.DateField()
     amount = models.PositiveIntegerField(validators=[MaxValueValidator(MAX_RESOURCE_UNITS)])
