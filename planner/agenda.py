@@ -292,41 +292,7 @@ def read_today(plan, today):
     return milestones, stored, days, overdue_rows(stored, today)
 
 
-def topic_rows(plan):
-    return [
-        TopicRow(*values)
-        for values in PlanTopic.objects.filter(milestone__plan=plan)
-        .order_by("milestone", "position")
-        .values_list(
-            "pk",
-            "milestone",
-            "topic__yield_weight",
-            "due_on",
-            "planned_minutes",
-            "completed_at",
-            "topic__name",
-            "topic__area",
-        )
-    ]
-
-
-@dataclass(frozen=True)
-class TopicRow:
-    pk: int
-    milestone_id: int
-    weight: float
-    due_on: date
-    minutes: int
-    completed_at: object
-    name: str
-    area_id: int
-
-    def state(self, zone):
-        completed_on = self.completed_at.astimezone(zone).date() if self.completed_at else None
-        return progress.TopicState(self.weight, self.due_on, self.minutes, completed_on)
-
-
-def topics_of_today(rows, today_rows, area_names):
+def topics_of_today(rows, today_rows):
     """The catalog topics of the systems today's tasks cover, system by system in the order of the tasks."""
     wanted = []
     for row in today_rows:
@@ -337,7 +303,7 @@ def topics_of_today(rows, today_rows, area_names):
     for milestone_id, area_id in wanted:
         topics = [t for t in rows if t.milestone_id == milestone_id and t.area_id == area_id]
         if topics:
-            groups.append(TopicGroup(area_names.get(area_id, ""), topics))
+            groups.append(TopicGroup(topics[0].area_name, topics))
     return groups
 
 
@@ -350,16 +316,13 @@ class TopicGroup:
 def today_context(plan, today):
     milestones, stored, days, overdue = read_today(plan, today)
     zone = timezone.get_current_timezone()
-    rows = topic_rows(plan)
+    rows = PlanTopic.objects.filter(milestone__plan=plan).as_rows()
     active = [m for m in milestones if m.status != Milestone.Status.PASSED and m.target_date]
     next_milestone = min((m for m in active if m.target_date >= today), key=lambda m: m.target_date, default=None)
     standing = None
     if next_milestone:
         states = [row.state(zone) for row in rows if row.milestone_id == next_milestone.pk]
         standing = progress.MilestoneProgress(next_milestone, today, states).standing
-    area_names = {}
-    for step in stored.steps:
-        area_names.update(step.layout.block_names)
     summary = (next_milestone.layout_summary or {}) if next_milestone else {}
     return {
         "plan": plan,
@@ -373,7 +336,7 @@ def today_context(plan, today):
         "days_left": next_milestone.days_left(today) if next_milestone else None,
         "standing": standing,
         "questions_per_day": [(name, per_day) for name, per_day in summary.get("questions_per_day", [])],
-        "topic_groups": topics_of_today(rows, days[0].rows, area_names),
+        "topic_groups": topics_of_today(rows, days[0].rows),
         "reviews": stored.reviews_on(today),
         "review_minutes": layout.REVIEW_MINUTES,
         "review_ratings": REVIEW_RATINGS,

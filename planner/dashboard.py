@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from itertools import accumulate
 
 from django.db.models import Sum
@@ -97,46 +97,10 @@ def readiness_cards(milestones, exams):
     return cards
 
 
-@dataclass(frozen=True)
-class TopicRow:
-    """The columns of a scheduled topic the dashboard uses: plain values, no model objects to build."""
-
-    pk: int
-    milestone_id: int
-    weight: float
-    starts_on: date
-    due_on: date
-    minutes: int
-    completed_at: datetime | None
-    position: int
-    name: str
-    area_name: str
-
-    def state(self, zone):
-        completed_on = self.completed_at.astimezone(zone).date() if self.completed_at else None
-        return progress.TopicState(self.weight, self.due_on, self.minutes, completed_on)
-
-
 def build(plan, today):
     zone = timezone.get_current_timezone()  # looked up once: it costs a context-local lookup per call
     milestones = list(plan.milestones.select_related("step"))
-    rows = [
-        TopicRow(*values)
-        for values in PlanTopic.objects.filter(milestone__plan=plan)
-        .order_by("milestone", "position")
-        .values_list(
-            "pk",
-            "milestone",
-            "topic__yield_weight",
-            "starts_on",
-            "due_on",
-            "planned_minutes",
-            "completed_at",
-            "position",
-            "topic__name",
-            "topic__area__name",
-        )
-    ]
+    rows = PlanTopic.objects.filter(milestone__plan=plan).as_rows()
     entries = [
         progress.MilestoneProgress(m, today, [row.state(zone) for row in rows if row.milestone_id == m.pk])
         for m in milestones

@@ -1,6 +1,7 @@
 """Study plans, owned by users: the plan, a milestone per Step, and the topics scheduled in it."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from planner.models.catalog import THREE_DIGIT_MAX, Step, Topic
+from planner.progress import TopicState
 from planner.scheduling import review_start
 from usmleprep.lib.dates import monday_of
 
@@ -194,7 +196,34 @@ class Milestone(models.Model):
         return (self.target_date - today).days
 
 
+@dataclass(frozen=True)
+class ScheduledTopic:
+    """A scheduled topic's columns as Today and the dashboard read them: plain values, no model objects to build."""
+
+    pk: int
+    milestone_id: int
+    weight: float
+    starts_on: date
+    due_on: date
+    minutes: int
+    completed_at: datetime | None
+    position: int
+    name: str
+    area_id: int
+    area_name: str
+
+    def state(self, zone):
+        completed_on = self.completed_at.astimezone(zone).date() if self.completed_at else None
+        return TopicState(self.weight, self.due_on, self.minutes, completed_on)
+
+
 class PlanTopicQuerySet(models.QuerySet):
+    def as_rows(self):
+        """The topics as ScheduledTopics, by milestone in yield order."""
+        columns = ["pk", "milestone", "topic__yield_weight", "starts_on", "due_on", "planned_minutes", "completed_at"]
+        columns += ["position", "topic__name", "topic__area", "topic__area__name"]
+        return [ScheduledTopic(*values) for values in self.order_by("milestone", "position").values_list(*columns)]
+
     def remaining(self):
         return self.filter(completed_at__isnull=True)
 
