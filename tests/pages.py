@@ -98,6 +98,23 @@ def options(response, name):
     return [(_attribute(option, "value"), element_text(option)) for option in _options(response, name)]
 
 
+def tables(fragment):
+    """{caption: rows} of the tables in a piece of HTML, each row the texts of its cells."""
+    found = {}
+    root = parse_html(fragment)
+    for table in [root] if getattr(root, "name", None) == "table" else _descendants(root):
+        if table.name != "table":
+            continue
+        inside = list(_descendants(table))
+        caption = next((element_text(e) for e in inside if e.name == "caption"), "")
+        found[caption] = [
+            [element_text(cell) for cell in row.children if isinstance(cell, Element) and cell.name in ("th", "td")]
+            for row in inside
+            if row.name == "tr"
+        ]
+    return found
+
+
 def _options(response, name):
     selects = elements(response, "select", name=name)
     assert len(selects) == 1, f"{len(selects)} selects named {name}"

@@ -13,7 +13,7 @@ from planner import readiness
 from planner.models import PracticeExam, SelfAssessment
 from planner.readiness import milestone_readiness
 from tests.factories import NOW, TODAY, make_alices_plan, make_practice_exam
-from tests.pages import text
+from tests.pages import tables, text
 from tests.planner.test_dashboard import DASHBOARD_QUERIES
 
 pytestmark = pytest.mark.clock(NOW)
@@ -38,29 +38,15 @@ def readiness_card(response, step_code):
 
 
 def hidden_table(fragment):
-    """(caption, rows as lists of cell texts) of the visually hidden table that carries a chart's numbers."""
-    match = re.search(r'<div class="visually-hidden"><table>(.*?)</table></div>', fragment, re.DOTALL)
-    assert match, "no table of the chart's numbers"
-    caption = text(re.search(r"<caption>(.*?)</caption>", match.group(1)).group(1))
-    rows = [
-        [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
-        for row in re.findall(r"<tr>(.*?)</tr>", match.group(1))
-    ]
-    return caption, rows
+    """(caption, rows) of the visually hidden table that carries a chart's numbers."""
+    (caption,) = [caption for caption in tables(fragment) if caption.endswith("the chart’s numbers")]
+    return caption, tables(fragment)[caption]
 
 
 def exams_table(fragment):
-    """(caption, rows as lists of cell texts) of the table that lists a card's practice exams."""
-    match = re.search(
-        r'<div class="table-responsive mt-2"><table class="table table-sm small">(.*?)</table>', fragment, re.DOTALL
-    )
-    assert match, "no table of the practice exams"
-    caption = text(re.search(r"<caption[^>]*>(.*?)</caption>", match.group(1)).group(1))
-    rows = [
-        [text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
-        for row in re.findall(r"<tr>(.*?)</tr>", match.group(1))
-    ]
-    return caption, rows
+    """(caption, rows) of the table that lists a card's practice exams."""
+    (caption,) = [caption for caption in tables(fragment) if caption.endswith("practice exams")]
+    return caption, tables(fragment)[caption]
 
 
 EXAMS_HEADERS = ["Date", "Exam", "Score", "Correct", "Pass probability"]
