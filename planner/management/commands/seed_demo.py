@@ -333,8 +333,9 @@ class Demo:
             )
             window_start = exam_day
         for code in ("step1", "step2ck"):
-            forms = self.forms[self.steps[code].pk]
-            person.forms[code] = self.rng.sample(forms, min(PRACTICE_EXAMS_TAKEN, len(forms)))
+            # In the catalog's order, as most people take them: people left with the same forms to take
+            # share their layouts (with a random choice, a thousand people needed a thousand layouts).
+            person.forms[code] = self.forms[self.steps[code].pk][:PRACTICE_EXAMS_TAKEN]
         # Step 1 passed, stored as recording the result stores it (planner.plans.record_result).
         step1 = person.milestones["step1"]
         step1.status, step1.starts_on = Milestone.Status.PASSED, None
