@@ -534,9 +534,12 @@ def _fits(items, share, run, calendar):
 def _least_share(resource, work, most, runs, calendar, counts=None):
     """The least share, in steps of 0.0001, that holds every unit of the part; None when even `most` does not."""
     counts = _day_counts(calendar, *runs) if counts is None else counts
+    # _capacity(counts, _units_per_day(share, seconds, 1)) written out: the search asks it thousands of times.
+    seconds, days = resource.seconds_per_unit, list(counts.items())
 
     def holds(steps):
-        return _capacity(counts, _units_per_day(steps / 10_000, resource.seconds_per_unit, 1)) >= work.amount
+        share = steps / 10_000
+        return sum(n * (math.floor(share * minutes) * 60 // seconds) for minutes, n in days) >= work.amount
 
     high = _steps(most)
     # Whole minutes and whole units only ever take away: no share below the unrounded one holds the part,
