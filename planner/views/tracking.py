@@ -93,14 +93,19 @@ def log_create(request, pk):
     return render(request, "planner/log_form.html", {"plan": plan, "form": form})
 
 
+def _deleted(request, model, pk, message, list_name):
+    """Delete a record of the person's plan, which makes the plan's figures stale, and go back to its list."""
+    record = owned(request, model, pk)
+    with transaction.atomic():
+        record.delete()
+        figures.bump(record.plan_id)
+    messages.success(request, message)
+    return redirect(list_name, record.plan_id)
+
+
 @require_POST
 def log_delete(request, pk):
-    log = owned(request, StudyLog, pk)
-    with transaction.atomic():
-        log.delete()
-        figures.bump(log.plan_id)
-    messages.success(request, "The log entry is deleted.")
-    return redirect("planner:log_list", log.plan_id)
+    return _deleted(request, StudyLog, pk, "The log entry is deleted.", "planner:log_list")
 
 
 @require_safe
@@ -123,20 +128,14 @@ def practice_exam_create(request, pk):
     )
     if form.is_valid():
         exam = form.save()
-        name = exam.form.name if exam.form else exam
-        messages.success(request, f"Recorded {name} for {exam.milestone.step.name}.")
+        messages.success(request, f"Recorded {exam} for {exam.milestone.step.name}.")
         return redirect("planner:practice_exam_list", plan.pk)
     return render(request, "planner/practice_exam_form.html", {"plan": plan, "form": form})
 
 
 @require_POST
 def practice_exam_delete(request, pk):
-    exam = owned(request, PracticeExam, pk)
-    with transaction.atomic():
-        exam.delete()
-        figures.bump(exam.plan_id)
-    messages.success(request, "The practice exam is deleted.")
-    return redirect("planner:practice_exam_list", exam.plan_id)
+    return _deleted(request, PracticeExam, pk, "The practice exam is deleted.", "planner:practice_exam_list")
 
 
 @require_POST
